@@ -1,0 +1,68 @@
+"""Pydantic records: the single source of truth for everything hdbench stores.
+
+Each release config holds one record model (``CONFIGS``); ``schemas/*.json`` is exported from
+these models by ``export_json_schema`` and checked for drift in the tests.
+"""
+
+from hdbench.schema._base import AgentKind, EnvName, FailureMode, Mode, Outcome, Record
+from hdbench.schema._episode import Episode, ScorePart, Step
+from hdbench.schema._failure import Evidence, Failure
+from hdbench.schema._hint import Hint, placeholders
+from hdbench.schema._leaderboard import LeaderboardEntry
+from hdbench.schema._provenance import (
+    EndpointParams,
+    InputRef,
+    RunManifest,
+    Setting,
+    SoftwareVersion,
+    TokenSource,
+)
+from hdbench.schema._registry import (
+    CONFIGS,
+    export_json_schema,
+    json_schema,
+    model_for,
+    record_models,
+    register_config,
+)
+from hdbench.schema._sft import Message, Role, SFTExample
+
+register_config("trajectories", Episode)
+register_config("teacher", Episode)
+register_config("failures", Failure)
+register_config("hints", Hint)
+register_config("sft", SFTExample)
+register_config("leaderboard", LeaderboardEntry)
+register_config("runs", RunManifest)
+
+__all__ = [
+    "CONFIGS",
+    "AgentKind",
+    "EndpointParams",
+    "EnvName",
+    "Episode",
+    "Evidence",
+    "Failure",
+    "FailureMode",
+    "Hint",
+    "InputRef",
+    "LeaderboardEntry",
+    "Message",
+    "Mode",
+    "Outcome",
+    "Record",
+    "Role",
+    "RunManifest",
+    "SFTExample",
+    "ScorePart",
+    "Setting",
+    "SoftwareVersion",
+    "Step",
+    "TokenSource",
+    "export_json_schema",
+    "json_schema",
+    "model_for",
+    "placeholders",
+    "record_models",
+    "register_config",
+]

@@ -1,0 +1,83 @@
+"""The base of every hdbench record: strict, documented, versioned."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Record(BaseModel):
+    """A stored hdbench record.
+
+    Strict on purpose: unknown fields are errors (a typo in a producer must not silently
+    become a new column), field docstrings become JSON Schema descriptions and dataset-card
+    prose, and ``SCHEMA_VERSION`` is bumped whenever a stored shape changes.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        use_attribute_docstrings=True,
+        validate_assignment=True,
+        str_strip_whitespace=False,
+    )
+
+    SCHEMA_VERSION: ClassVar[str] = "1"
+    ID_FIELD: ClassVar[str | None] = None
+    """Name of the field that identifies a record uniquely within a config split."""
+
+    def record_id(self) -> str | None:
+        """The value of this record's identifying field, if it has one."""
+        return getattr(self, self.ID_FIELD) if self.ID_FIELD else None
+
+
+class EnvName(StrEnum):
+    """The benchmarks hdbench plays."""
+
+    ALFWORLD = "alfworld"
+    WEBSHOP = "webshop"
+
+
+class AgentKind(StrEnum):
+    """How the actions of an episode were chosen."""
+
+    REACT = "react"
+    STATEACT = "stateact"
+    ACT = "act"
+    EXPERT = "expert"
+    RANDOM = "random"
+
+
+class Mode(StrEnum):
+    """Which pipeline stage produced an episode."""
+
+    BASE = "base"
+    TEACHER = "teacher"
+    STUDENT = "student"
+    EVAL = "eval"
+
+
+class Outcome(StrEnum):
+    """How an episode ended. ``error`` means it could not be judged (endpoint or harness fault)."""
+
+    SUCCESS = "success"
+    FAILURE = "failure"
+    ERROR = "error"
+
+
+class FailureMode(StrEnum):
+    """The paper's failure classes, assigned by documented rules over a trajectory."""
+
+    UNMET_PRECONDITION = "unmet_precondition"
+    """An action whose precondition did not hold (e.g. heating with nothing in hand)."""
+    REPEATED_ACTIONS = "repeated_actions"
+    """A loop of redundant or repeated commands."""
+    INVALID_ACTION = "invalid_action"
+    """Environment-constraint errors: actions the environment rejected."""
+    STEP_BUDGET = "step_budget"
+    """The episode ran out of steps or model calls before finishing."""
+    WRONG_TARGET = "wrong_target"
+    """The wrong object, receptacle or product was used or bought."""
+    UNPARSEABLE = "unparseable"
+    """The model's reply could not be parsed into an action."""

@@ -1,0 +1,50 @@
+"""Hints: short imperative guidance extracted from failures, with placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+
+from pydantic import Field, field_validator
+
+from hdbench.schema._base import EnvName, Record
+
+PLACEHOLDER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def placeholders(text: str) -> list[str]:
+    """Names of the ``{placeholders}`` in a hint text, in order (raises on bad braces)."""
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+
+
+class Hint(Record):
+    """One hint of the hint bank."""
+
+    ID_FIELD = "hint_id"
+
+    hint_id: str = Field(min_length=1)
+    """Stable identifier (derived from env, category and normalised text)."""
+    env: EnvName
+    """Benchmark the hint is for."""
+    category: str = Field(min_length=1)
+    """ALFWorld task type or WebShop product category the hint applies to."""
+    text: str = Field(min_length=3, max_length=400)
+    """Imperative hint text with lowercase ``{placeholders}`` such as ``{object}``, ``{container}``."""
+    source_episode_ids: list[str] = Field(min_length=1)
+    """Failed episodes the hint was extracted from (merged duplicates included)."""
+    support: int = Field(ge=1)
+    """How many extracted hints were merged into this one."""
+    model: str
+    """Model that extracted the hint."""
+
+    @field_validator("text")
+    @classmethod
+    def _valid_placeholders(cls, text: str) -> str:
+        try:
+            names = placeholders(text)
+        except ValueError as err:
+            raise ValueError(f"unbalanced braces in hint text: {err}") from None
+        bad = [n for n in names if not PLACEHOLDER.match(n)]
+        if bad:
+            raise ValueError(f"placeholders must be lowercase identifiers, got {bad}")
+        return text
