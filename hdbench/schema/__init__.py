@@ -26,6 +26,7 @@ from hdbench.schema._registry import (
     register_config,
 )
 from hdbench.schema._sft import Message, Role, SFTExample
+from hdbench.schema._webshop import Goal, GoalOption, Product, ProductOption
 
 register_config("trajectories", Episode)
 register_config("teacher", Episode)
@@ -34,6 +35,8 @@ register_config("hints", Hint)
 register_config("sft", SFTExample)
 register_config("leaderboard", LeaderboardEntry)
 register_config("runs", RunManifest)
+register_config("products", Product)
+register_config("goals", Goal)
 
 __all__ = [
     "CONFIGS",
@@ -43,6 +46,8 @@ __all__ = [
     "Episode",
     "Evidence",
     "Failure",
+    "Goal",
+    "GoalOption",
     "FailureMode",
     "Hint",
     "InputRef",
@@ -50,6 +55,8 @@ __all__ = [
     "Message",
     "Mode",
     "Outcome",
+    "Product",
+    "ProductOption",
     "Record",
     "Role",
     "RunManifest",

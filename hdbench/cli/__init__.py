@@ -1,0 +1,57 @@
+"""The ``hdbench`` command line: a thin typer shell, one module per command group.
+
+Every command calls one library function of the same name; errors from the library are shown
+as one red line (no traceback) and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+from rich.console import Console
+
+from hdbench import __version__
+from hdbench.cli import analytics, games, quickstart, release, schemas
+from hdbench.release import ReleaseError
+
+app = typer.Typer(
+    name="hdbench",
+    help="Turn LLM-agent failures into versioned datasets and a public benchmark.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command()(quickstart.quickstart)
+app.command()(schemas.schemas)
+app.command()(analytics.sql)
+app.command()(analytics.analyze)
+app.add_typer(release.release_app, name="release")
+app.add_typer(games.games_app, name="games")
+app.add_typer(games.play_app, name="play")
+
+
+def _version(value: bool) -> None:
+    if value:
+        Console().print(f"hdbench {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+USER_ERRORS = (ReleaseError, KeyError, ValueError, FileNotFoundError)
+
+
+def main() -> None:
+    """Console-script entry point: library errors become one clear line and exit status 1."""
+    try:
+        app()
+    except USER_ERRORS as err:
+        message = err.args[0] if isinstance(err, KeyError) and err.args else err
+        Console(stderr=True).print(f"[red]error:[/] {message}", highlight=False)
+        raise SystemExit(1) from None

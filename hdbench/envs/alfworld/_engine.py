@@ -1,0 +1,192 @@
+"""The ALFWorld environment: alfworld's TextWorld/PDDL engine behind the hdbench ``Env`` interface.
+
+The engine is exactly the one ``alfworld``'s ``AlfredTWEnv`` plays: textworld's ``PddlEnv`` wrapped
+in alfworld's ``AlfredDemangler(shuffle=False)`` and ``AlfredInfos``, with the game file's own
+domain and grammar. Two things differ, both invisible to an agent:
+
+* the PDDL translation of a game is cached between resets (``CompileCache``), and one
+  fast-downward library copy is loaded per env instead of one per game;
+* the planner is not re-run after every step (textworld does that whenever ``policy_commands``
+  is requested); ``expert_plan()`` plans on demand, once at reset for the expert.
+
+Observations, the task line, admissible commands, "Nothing happens." for anything the engine does
+not accept, ``won`` and the step budget (``max_steps``, 50 in alfworld's eval configs: the episode is
+done after that many ``step`` calls, valid or not) behave as in the official env.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import fast_downward
+import textworld
+from alfworld.agents.environment.alfred_tw_env import AlfredDemangler, AlfredInfos
+from textworld.core import GameState
+from textworld.envs import PddlEnv
+
+from hdbench.envs._env import Observation, Task, Transition
+from hdbench.envs.alfworld._compile import CompileCache, CompiledGame, CompiledPddlState
+from hdbench.envs.alfworld._grammar import GrammarVersion, detect_grammar, translate
+from hdbench.envs.alfworld._official import read_game
+from hdbench.schema import EnvName, ScorePart
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_STEPS = 50
+"""Step budget of alfworld's evaluation configs (``max_nb_steps_per_episode``)."""
+TASK_PREFIX = "Your task is to: "
+NOTHING_HAPPENS = "Nothing happens."
+
+_SHARED_CACHE = CompileCache()
+
+
+class CachedPddlEnv(PddlEnv):
+    """textworld's ``PddlEnv`` that compiles each game once (see ``CompileCache``)."""
+
+    def __init__(self, infos: textworld.EnvInfos, cache: CompileCache) -> None:
+        super().__init__(infos)
+        self._cache = cache
+        self._compiled: CompiledGame | None = None
+
+    def load(self, filename: str) -> None:
+        """Load a game file: same state as ``PddlEnv.load``, translation taken from the cache."""
+        data = read_game(Path(filename))
+        self._game_file = filename
+        self._game_data = data
+        self.walkthrough = data.get("walkthrough")
+        self._compiled = self._cache.get(data["pddl_domain"], data["grammar"], data["pddl_problem"])
+        self._logic = self._compiled.logic
+        self._pddl_state = self._new_state()
+        self._entity_infos = self._get_entity_infos()
+
+    def _new_state(self) -> CompiledPddlState:
+        """A fresh engine state at the game's initial state."""
+        return CompiledPddlState(self.downward_lib, self._compiled, self._game_data["pddl_problem"])
+
+    def reset(self) -> GameState:
+        """``PddlEnv.reset`` without re-translating the PDDL."""
+        self._pddl_state = self._new_state()
+        self.prev_state = None
+        self.state = GameState()
+        self._last_action = None
+        self._moves = 0
+        context = {"state": self._pddl_state, "facts": list(self._pddl_state.facts), "variables": {},
+                   "mapping": {}, "entity_infos": self._entity_infos}
+        self.state.feedback = self._logic.grammar.derive("#intro#", context)
+        self.state.raw = self.state.feedback
+        self._gather_infos()
+        return self.state
+
+    def plan(self) -> list[str]:
+        """Fast-downward's plan from the current state, as commands (empty when none exists)."""
+        return self._pddl_state.replan(self._entity_infos)
+
+    def close(self) -> None:
+        """Unload this env's copy of the fast-downward library."""
+        lib, self.downward_lib = getattr(self, "downward_lib", None), None
+        if lib is not None:
+            fast_downward.close_lib(lib)
+
+
+def task_line(text: str) -> str:
+    """The task from an intro text: what follows "Your task is to: "."""
+    for line in reversed(text.splitlines()):
+        if line.startswith(TASK_PREFIX):
+            return line[len(TASK_PREFIX):].strip()
+    return ""
+
+
+class AlfworldEnv:
+    """ALFWorld through the real engine. ``reset(task)`` loads ``task.source`` (a ``game.tw-pddl``).
+
+    Args:
+        max_steps: step budget per episode (alfworld's eval uses 50).
+        translate_actions: rewrite ``put X in/on Y`` / ``move X to Y`` to the game's grammar.
+        cache: compiled-game cache; the default is shared by the envs of a process.
+    """
+
+    name = EnvName.ALFWORLD
+
+    def __init__(self, max_steps: int = DEFAULT_MAX_STEPS, translate_actions: bool = True,
+                 cache: CompileCache | None = None) -> None:
+        if max_steps < 1:
+            raise ValueError(f"max_steps must be positive, got {max_steps}")
+        self.max_steps = max_steps
+        self.translate_actions = translate_actions
+        infos = textworld.EnvInfos(won=True, admissible_commands=True, extras=["gamefile"])
+        self._base = CachedPddlEnv(infos, _SHARED_CACHE if cache is None else cache)
+        self._env = AlfredInfos(AlfredDemangler(self._base, shuffle=False))
+        self._state: GameState | None = None
+        self._task: Task | None = None
+        self.grammar: GrammarVersion | None = None
+        """Grammar/data version of the loaded game (record it with every run)."""
+        self.steps = 0
+        self.done = False
+        self.won = False
+
+    @property
+    def task(self) -> Task | None:
+        """The task of the current episode."""
+        return self._task
+
+    @property
+    def admissible(self) -> list[str]:
+        """Commands the engine accepts now."""
+        return list(self._state["admissible_commands"]) if self._state is not None else []
+
+    def reset(self, task: Task) -> Observation:
+        """Load ``task``'s game file and start it from its initial state."""
+        if self._task is None or task.source != self._task.source:
+            self._env.load(task.source)
+            self.grammar = detect_grammar(self._base._game_data["grammar"])
+        self._state = self._env.reset()
+        self._task, self.steps, self.done, self.won = task, 0, False, bool(self._state["won"])
+        text = self._state.feedback
+        return Observation(text=text, task=task_line(text), task_type=task.task_type,
+                           admissible=self.admissible)
+
+    def step(self, action: str) -> Transition:
+        """Send ``action`` (any string) to the engine; invalid ones answer "Nothing happens."."""
+        if self._state is None:
+            raise RuntimeError("step() before reset()")
+        if self.done:
+            return self._transition(NOTHING_HAPPENS, valid=False)
+        command = self._command(action)
+        valid = command.strip() in self._state["admissible_commands"]
+        self._state, _, _ = self._env.step(command)
+        self.steps += 1
+        self.won = bool(self._state["won"])
+        self.done = self.won or self.steps >= self.max_steps
+        return self._transition(self._state.feedback, valid=valid)
+
+    def _command(self, action: Any) -> str:
+        """The string the engine sees: ``action`` as text, translated to the game's grammar."""
+        text = action if isinstance(action, str) else str(action)
+        if self.translate_actions and self.grammar is not None:
+            return translate(text, self._state["admissible_commands"], self.grammar)
+        return text
+
+    def _transition(self, observation: str, valid: bool) -> Transition:
+        """Package the engine's answer."""
+        score = 1.0 if self.won else 0.0
+        return Transition(observation=observation, done=self.done, won=self.won, score=score,
+                          parts=[ScorePart(name="won", value=score)], valid=valid,
+                          admissible=self.admissible)
+
+    def expert_plan(self) -> list[str]:
+        """The planner's commands from the current state to a win (empty if it finds none)."""
+        if self._state is None:
+            raise RuntimeError("expert_plan() before reset()")
+        return self._base.plan()
+
+    def close(self) -> None:
+        """Release the engine (its fast-downward library copy)."""
+        self._base.close()
+        self._state = None
+
+
+def make_alfworld_env(**options: Any) -> AlfworldEnv:
+    """Registry factory: ``make_env("alfworld", max_steps=50)``."""
+    return AlfworldEnv(**options)
