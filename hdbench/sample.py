@@ -137,7 +137,8 @@ def _episode(rng: random.Random, run: RunManifest, index: int, max_steps: int, h
         wall_time_s=round(sum(s.latency_s for s in steps), 3),
         error="sample endpoint fault: HTTP 503 after 3 retries" if outcome == Outcome.ERROR else None,
         failure_modes=[mode] if outcome == Outcome.FAILURE else [], inputs=run.inputs,
-        hdbench_version=hdbench.__version__, started_at=START + timedelta(seconds=index),
+        hdbench_version=hdbench.__version__, software=run.software,
+        started_at=START + timedelta(seconds=index),
     )
 
 

@@ -171,3 +171,20 @@ def test_publish_plan_and_missing_token(sample_release, monkeypatch):
     monkeypatch.delenv("HF_TOKEN", raising=False)
     with pytest.raises(ReleaseError, match="HF_TOKEN"):
         publish(sample_release.path, "org/name")
+
+
+def test_old_schema_versions_are_upgraded_on_read(tmp_path, sample_data, monkeypatch):
+    from hdbench.schema import Hint
+    from hdbench.schema._migrations import MIGRATIONS
+
+    release = write_release(tmp_path / "r", SPEC, {"hints": sample_data["hints"]})
+    info = json.loads((release.path / "release.json").read_text())
+    assert info["configs"]["hints"]["schema_version"] == Hint.SCHEMA_VERSION == "1"
+    # pretend the current model is v2, whose migration uppercases the category
+    monkeypatch.setattr(Hint, "SCHEMA_VERSION", "2")
+    monkeypatch.setitem(MIGRATIONS, "Hint", [lambda row: row | {"category": row["category"].upper()}])
+    upgraded = open_release(release.path).read("hints", "train")
+    assert [h.category for h in upgraded] == [h.category.upper() for h in sample_data["hints"]["train"]]
+    monkeypatch.setattr(Hint, "SCHEMA_VERSION", "0")
+    with pytest.raises(ValueError, match="newer than this hdbench"):
+        open_release(release.path).read("hints", "train")

@@ -17,11 +17,9 @@ from hdbench.schema import model_for
 
 
 def cards_dir() -> Path:
-    """The card templates: ``cards/`` of a source checkout, else the copy installed with the package."""
-    checkout = Path(__file__).resolve().parents[2] / "cards"
-    if checkout.is_dir():
-        return checkout
-    return Path(str(resources.files("hdbench.cards")))
+    """The card templates: the repository's ``cards/``, installed as ``hdbench/cards`` (a symlink
+    in the source tree, copied into wheels)."""
+    return Path(str(resources.files("hdbench"))) / "cards"
 
 
 def render_card(info: ReleaseInfo) -> str:

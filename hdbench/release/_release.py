@@ -18,6 +18,7 @@ from hdbench.release._parquet import read_rows
 from hdbench.release._rows import records_from_rows
 from hdbench.release._spec import INFO_FILE, SEMVER, ReleaseInfo
 from hdbench.schema import Record, model_for
+from hdbench.schema._migrations import upgrade
 
 
 class Release:
@@ -66,9 +67,13 @@ class Release:
         return [self.path / config / f for s in splits for f in info.splits[s].files]
 
     def read(self, config: str, split: str) -> list[Record]:
-        """Every record of a config split, validated against its model."""
+        """Every record of a config split, upgraded to the current schema and validated."""
+        model = model_for(config)
         rows = read_rows(self.files(config, split))
-        return records_from_rows(config, split, model_for(config), rows)
+        written = self._config(config).schema_version
+        if written != model.SCHEMA_VERSION:
+            rows = [upgrade(model.__name__, written, model.SCHEMA_VERSION, row) for row in rows]
+        return records_from_rows(config, split, model, rows)
 
     @cached_property
     def card(self) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field, model_validator
 
 from hdbench.schema._base import AgentKind, EnvName, FailureMode, Mode, Outcome, Record
-from hdbench.schema._provenance import EndpointParams, InputRef, TokenSource
+from hdbench.schema._provenance import EndpointParams, InputRef, SoftwareVersion, TokenSource
 
 
 class ScorePart(Record):
@@ -103,6 +103,9 @@ class Episode(Record):
     """Releases the episode read (games, goals, hints...), by name, version and config."""
     hdbench_version: str = Field(min_length=1)
     """Version of hdbench that produced the episode."""
+    software: list[SoftwareVersion] = Field(default_factory=list)
+    """Versions of the packages that shaped the episode (engine, client...): kept with the episode
+    so that a single row stays reproducible when it travels without its run manifest."""
     started_at: datetime
     """When the episode started (UTC)."""
 

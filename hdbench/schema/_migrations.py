@@ -1,0 +1,28 @@
+"""Upgrading rows written under an older schema version, on read.
+
+An append-only list per record model: ``MIGRATIONS["Episode"][i]`` turns a row of schema version
+``i + 1`` into one of version ``i + 2``. Never edit or remove an entry; add one and bump the
+model's ``SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Row = dict
+Migration = Callable[[Row], Row]
+
+MIGRATIONS: dict[str, list[Migration]] = {}
+
+
+def upgrade(record: str, from_version: str, to_version: str, row: Row) -> Row:
+    """Apply the migrations that take ``row`` of ``record`` from one schema version to another."""
+    start, end = int(from_version), int(to_version)
+    if start > end:
+        raise ValueError(f"{record} rows are schema v{start}, newer than this hdbench (v{end}): upgrade hdbench")
+    steps = MIGRATIONS.get(record, [])
+    if len(steps) < end - 1:
+        raise ValueError(f"no migration path for {record} from v{start} to v{end}")
+    for migrate in steps[start - 1 : end - 1]:
+        row = migrate(row)
+    return row

@@ -1,0 +1,102 @@
+"""The command line: help everywhere, documented commands, formats, and clear errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from hdbench.analytics import analyze, canned_queries
+from hdbench.cli import app
+from tests.conftest import REPO
+
+runner = CliRunner()
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        yield prefix + (name,), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, prefix + (name,))
+
+
+ALL = list(_commands(typer.main.get_command(app)))
+
+
+@pytest.mark.parametrize("path", [p for p, _ in ALL], ids=[" ".join(p) for p, _ in ALL])
+def test_every_command_has_help(path):
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    command = dict(ALL)[path]
+    if not isinstance(command, click.Group):
+        assert "Example:" in result.output, f"`hdbench {' '.join(path)}` has no example in its help"
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (REPO / "README.md").read_text()
+    for path, _ in ALL:
+        assert f"hdbench {' '.join(path)}" in readme, f"`hdbench {' '.join(path)}` is not in README.md"
+
+
+def test_schemas_check(tmp_path):
+    assert runner.invoke(app, ["schemas", "--check"]).exit_code == 0
+    assert runner.invoke(app, ["schemas", "--check", "--out", str(tmp_path)]).exit_code == 1
+    assert runner.invoke(app, ["schemas", "--out", str(tmp_path)]).exit_code == 0
+    assert runner.invoke(app, ["schemas", "--check", "--out", str(tmp_path)]).exit_code == 0
+
+
+def test_analyze_list_as_json():
+    result = runner.invoke(app, ["analyze", "--list", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert {row["name"] for row in json.loads(result.output)} == set(canned_queries())
+
+
+@pytest.mark.parametrize("name", sorted(canned_queries()))
+def test_analyze_csv_matches_the_library(sample_release, name):
+    result = runner.invoke(app, ["analyze", str(sample_release.path), name, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    expected = analyze(sample_release, name)
+    assert len(rows) == expected.height
+    assert list(rows[0]) == expected.columns if rows else True
+
+
+def test_sql_json(sample_release, sample_data):
+    query = "SELECT count(*) AS n FROM failures WHERE list_contains(modes, 'step_budget')"
+    result = runner.invoke(app, ["sql", str(sample_release.path), query, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    expected = sum("step_budget" in f.modes for f in sample_data["failures"]["train"])
+    assert json.loads(result.output) == [{"n": expected}]
+
+
+def test_release_show(sample_release):
+    result = runner.invoke(app, ["release", "show", str(sample_release.path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    shown = {(r["config"], r["split"]): r["rows"] for r in json.loads(result.stdout)}
+    assert shown[("failures", "train")] == sample_release.info.configs["failures"].splits["train"].rows
+
+
+def test_quickstart_writes_a_sample_release_and_reruns(tmp_path):
+    for _ in range(2):  # the second run reuses the identical release
+        result = runner.invoke(app, ["quickstart", "--out", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+    assert "SAMPLE release" in result.output and "failure_modes_by_task_type" in result.output
+    card = next(tmp_path.rglob("README.md")).read_text()
+    assert "SAMPLE DATA" in card
+
+
+def test_errors_are_one_clear_line_without_traceback(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "hdbench", "sql", str(tmp_path / "nowhere"), "SELECT 1"],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 1
+    assert "error:" in proc.stderr and "no hdbench release" in proc.stderr
+    assert "Traceback" not in proc.stderr
