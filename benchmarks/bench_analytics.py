@@ -43,13 +43,17 @@ def build(root: Path, steps: int) -> Path:
     start = time.perf_counter()
     release = write_release(release_path(root, spec.name, spec.version), spec, data)
     total = sum(e.num_steps for c in ("trajectories", "teacher") for e in data[c]["train"])
-    print(f"built {episodes} base episodes, {total:,} steps in {built:.1f} s; wrote release in "
-          f"{time.perf_counter() - start:.1f} s ({sum(f.stat().st_size for f in release.path.rglob('*.parquet')) / 1e6:.0f} MB)")
+    print(
+        f"built {episodes} base episodes, {total:,} steps in {built:.1f} s; wrote release in "
+        f"{time.perf_counter() - start:.1f} s ({sum(f.stat().st_size for f in release.path.rglob('*.parquet')) / 1e6:.0f} MB)"
+    )
     return release.path
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--steps", type=int, default=1_000_000, help="approximate steps in the release")
     parser.add_argument("--repeat", type=int, default=5, help="runs per query (median reported)")
     parser.add_argument("--keep", type=Path, help="write the release here instead of a temp folder")

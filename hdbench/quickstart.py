@@ -44,7 +44,9 @@ class QuickstartResult:
     analyses: dict[str, pl.DataFrame]
 
 
-def quickstart(out: str | Path = "hdbench-quickstart", episodes: int = 240, seed: int = 0) -> QuickstartResult:
+def quickstart(
+    out: str | Path = "hdbench-quickstart", episodes: int = 240, seed: int = 0
+) -> QuickstartResult:
     """Write the sample release under ``out`` and run every canned analysis over it.
 
     Re-running with the same arguments reuses the identical release (content hashes match).

@@ -2,7 +2,8 @@
 
 Used by the tests, the docs, ``hdbench quickstart`` (until the real pipeline runs there) and the
 analytics benchmark (scaled to a million steps). Nothing here comes from a model: episodes are
-simulated so that each failure mode appears with the trajectory shape that defines it.
+simulated so that each failure mode appears with the trajectory shape that defines it, and are
+then labelled by the pipeline's own rules (``hdbench.failures``).
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import hdbench
+from hdbench.failures import failure_of, label, modes_of
 from hdbench.schema import (
     AgentKind,
     EndpointParams,
     EnvName,
     Episode,
-    Evidence,
-    Failure,
     FailureMode,
     Hint,
     InputRef,
@@ -69,7 +69,9 @@ def build_sample(episodes: int = 240, seed: int = 0, max_steps: int = 40) -> Sam
     return {
         "trajectories": {"train": base},
         "teacher": {"train": teacher},
-        "failures": {"train": [failure_of(e) for e in base if e.outcome == Outcome.FAILURE]},
+        "failures": {
+            "train": [failure_of(e, label(e, max_steps)) for e in base if e.outcome == Outcome.FAILURE]
+        },
         "hints": {"train": hints},
         "sft": {"train": [_sft(e) for e in teacher if e.outcome == Outcome.SUCCESS]},
         "leaderboard": {"test": [_entry(run, base + teacher) for run in runs]},
@@ -83,15 +85,27 @@ def _runs(episodes: int) -> list[RunManifest]:
         SoftwareVersion(package="hdbench", version=hdbench.__version__),
         SoftwareVersion(package="python", version="3.11"),
     ]
-    specs = [("base-react", AgentKind.REACT, Mode.BASE), ("base-stateact", AgentKind.STATEACT, Mode.BASE),
-             ("teacher-react", AgentKind.REACT, Mode.TEACHER)]
+    specs = [
+        ("base-react", AgentKind.REACT, Mode.BASE),
+        ("base-stateact", AgentKind.STATEACT, Mode.BASE),
+        ("teacher-react", AgentKind.REACT, Mode.TEACHER),
+    ]
     return [
         RunManifest(
-            run_id=f"sample-{name}", created_at=START, env=EnvName.ALFWORLD, split="train",
-            agent=agent, mode=mode, model=MODEL, endpoint=endpoint, prompt_version=f"{agent}/v1",
+            run_id=f"sample-{name}",
+            created_at=START,
+            env=EnvName.ALFWORLD,
+            split="train",
+            agent=agent,
+            mode=mode,
+            model=MODEL,
+            endpoint=endpoint,
+            prompt_version=f"{agent}/v1",
             settings=[Setting(name="sample_data", value="true")],
-            inputs=[GAMES] + ([HINTS] if mode == Mode.TEACHER else []), software=software,
-            hdbench_version=hdbench.__version__, command=f"hdbench sample {name}",
+            inputs=[GAMES] + ([HINTS] if mode == Mode.TEACHER else []),
+            software=software,
+            hdbench_version=hdbench.__version__,
+            command=f"hdbench sample {name}",
             planned_episodes=episodes if mode == Mode.BASE else episodes // 2,
         )
         for name, agent, mode in specs
@@ -108,14 +122,30 @@ def _hints() -> list[Hint]:
         "Put the {object} in the {container} only after it is {state}.",
     ]
     return [
-        Hint(hint_id=_id("hint", t, c), env=EnvName.ALFWORLD, category=c, text=t,
-             source_episode_ids=[f"sample-ep-{i}" for i in range(1 + i % 3)], support=1 + i % 3,
-             model=MODEL)
+        Hint(
+            hint_id=_id("hint", t, c),
+            env=EnvName.ALFWORLD,
+            category=c,
+            text=t,
+            source_episode_ids=[f"sample-ep-{i}" for i in range(1 + i % 3)],
+            support=1 + i % 3,
+            model=MODEL,
+        )
         for i, (t, c) in enumerate((t, c) for t in texts for c in ALFWORLD_TYPES[:2])
     ]
 
 
-def _episode(rng: random.Random, run: RunManifest, index: int, max_steps: int, hint_ids: list[str]) -> Episode:
+def _episode(
+    rng: random.Random, run: RunManifest, index: int, max_steps: int, hint_ids: list[str]
+) -> Episode:
+    episode = _unlabelled(rng, run, index, max_steps, hint_ids)
+    episode.failure_modes = modes_of(label(episode, max_steps))  # the pipeline's own rules
+    return episode
+
+
+def _unlabelled(
+    rng: random.Random, run: RunManifest, index: int, max_steps: int, hint_ids: list[str]
+) -> Episode:
     task_type = ALFWORLD_TYPES[index % len(ALFWORLD_TYPES)]
     obj, target = rng.choice(OBJECTS), rng.choice(RECEPTACLES)
     p_success = 0.55 if hint_ids else 0.3
@@ -126,18 +156,33 @@ def _episode(rng: random.Random, run: RunManifest, index: int, max_steps: int, h
         outcome, mode = Outcome.ERROR, None
     won = outcome == Outcome.SUCCESS
     return Episode(
-        episode_id=_id("ep", run.run_id, index), run_id=run.run_id, env=run.env, split="train",
-        task_id=f"{task_type}-{obj}-{index % 50}", task_type=task_type,
-        task=f"Your task is to: put a {obj} in {target}.", agent=run.agent, mode=run.mode,
-        model=run.model, endpoint=run.endpoint, prompt_version=run.prompt_version, hint_ids=hint_ids,
-        seed=index, steps=steps, outcome=outcome, score=1.0 if won else 0.0,
-        score_parts=[ScorePart(name="won", value=float(won))], num_steps=len(steps),
+        episode_id=_id("ep", run.run_id, index),
+        run_id=run.run_id,
+        env=run.env,
+        split="train",
+        task_id=f"{task_type}-{obj}-{index % 50}",
+        task_type=task_type,
+        task=f"Your task is to: put a {obj} in {target}.",
+        agent=run.agent,
+        mode=run.mode,
+        model=run.model,
+        endpoint=run.endpoint,
+        prompt_version=run.prompt_version,
+        hint_ids=hint_ids,
+        seed=index,
+        steps=steps,
+        outcome=outcome,
+        score=1.0 if won else 0.0,
+        score_parts=[ScorePart(name="won", value=float(won))],
+        num_steps=len(steps),
         prompt_tokens=sum(s.prompt_tokens for s in steps),
-        completion_tokens=sum(s.completion_tokens for s in steps), token_source=TokenSource.USAGE,
+        completion_tokens=sum(s.completion_tokens for s in steps),
+        token_source=TokenSource.USAGE,
         wall_time_s=round(sum(s.latency_s for s in steps), 3),
         error="sample endpoint fault: HTTP 503 after 3 retries" if outcome == Outcome.ERROR else None,
-        failure_modes=[mode] if outcome == Outcome.FAILURE else [], inputs=run.inputs,
-        hdbench_version=hdbench.__version__, software=run.software,
+        inputs=run.inputs,
+        hdbench_version=hdbench.__version__,
+        software=run.software,
         started_at=START + timedelta(seconds=index),
     )
 
@@ -145,11 +190,15 @@ def _episode(rng: random.Random, run: RunManifest, index: int, max_steps: int, h
 def _steps(rng: random.Random, obj: str, target: str, mode: FailureMode | None, max_steps: int) -> list[Step]:
     """A plausible trajectory whose shape shows ``mode`` (or a success when None)."""
     where = rng.choice(RECEPTACLES)
-    plan = [(f"go to {where} 1", f"You arrive at {where} 1. On the {where} 1, you see a {obj} 1."),
-            (f"take {obj} 1 from {where} 1", f"You pick up the {obj} 1 from the {where} 1."),
-            (f"go to {target} 1", f"You arrive at {target} 1. On the {target} 1, you see nothing."),
-            (f"put {obj} 1 in/on {target} 1", f"You put the {obj} 1 in/on the {target} 1.")]
-    wander = [(f"go to {r} {rng.randint(1, 3)}", f"You arrive at {r}. On it, you see a pen 1.") for r in RECEPTACLES]
+    plan = [
+        (f"go to {where} 1", f"You arrive at {where} 1. On the {where} 1, you see a {obj} 1."),
+        (f"take {obj} 1 from {where} 1", f"You pick up the {obj} 1 from the {where} 1."),
+        (f"go to {target} 1", f"You arrive at {target} 1. On the {target} 1, you see nothing."),
+        (f"put {obj} 1 in/on {target} 1", f"You put the {obj} 1 in/on the {target} 1."),
+    ]
+    wander = [
+        (f"go to {r} {rng.randint(1, 3)}", f"You arrive at {r}. On it, you see a pen 1.") for r in RECEPTACLES
+    ]
     bad = {
         FailureMode.REPEATED_ACTIONS: [plan[0]] * rng.randint(5, 9),
         FailureMode.INVALID_ACTION: [(f"grab {obj}", "Nothing happens.")] * rng.randint(3, 6),
@@ -166,35 +215,33 @@ def _steps(rng: random.Random, obj: str, target: str, mode: FailureMode | None, 
 
 def _step(rng: random.Random, index: int, action: str, observation: str) -> Step:
     return Step(
-        index=index, thought=f"I should {action or 'think again'}." if index % 3 == 0 else None,
-        action=action, observation=observation, valid=observation != "Nothing happens.",
-        prompt_tokens=400 + 60 * index, completion_tokens=rng.randint(12, 60),
+        index=index,
+        thought=f"I should {action or 'think again'}." if index % 3 == 0 else None,
+        action=action,
+        observation=observation,
+        valid=observation != "Nothing happens.",
+        prompt_tokens=400 + 60 * index,
+        completion_tokens=rng.randint(12, 60),
         latency_s=round(rng.uniform(0.2, 1.5), 3),
     )
 
 
-def failure_of(episode: Episode) -> Failure:
-    """The ``failures`` row of a failed sample episode (its label comes from how it was built)."""
-    evidence = [Evidence(mode=m, step_index=max(0, episode.num_steps - 1), detail=f"sample: built to show {m}")
-                for m in episode.failure_modes]
-    transcript = "\n".join([episode.task] + [f"> {s.action}\n{s.observation}" for s in episode.steps])
-    return Failure(
-        failure_id=f"f-{episode.episode_id}", episode_id=episode.episode_id, run_id=episode.run_id,
-        env=episode.env, split=episode.split, task_id=episode.task_id, task_type=episode.task_type,
-        task=episode.task, agent=episode.agent, model=episode.model, modes=episode.failure_modes,
-        evidence=evidence, num_steps=episode.num_steps, score=episode.score, transcript=transcript,
-    )
-
-
 def _sft(episode: Episode) -> SFTExample:
-    messages = [Message(role=Role.SYSTEM, content="You are a household agent. Reply with one action."),
-                Message(role=Role.USER, content=episode.task)]
+    messages = [
+        Message(role=Role.SYSTEM, content="You are a household agent. Reply with one action."),
+        Message(role=Role.USER, content=episode.task),
+    ]
     for step in episode.steps:
         if messages[-1].role == Role.ASSISTANT:
             messages.append(Message(role=Role.USER, content=step.observation))
         messages.append(Message(role=Role.ASSISTANT, content=step.action or "look"))
-    return SFTExample(example_id=f"sft-{episode.episode_id}", source_episode_id=episode.episode_id,
-                      env=episode.env, task_type=episode.task_type, messages=messages)
+    return SFTExample(
+        example_id=f"sft-{episode.episode_id}",
+        source_episode_id=episode.episode_id,
+        env=episode.env,
+        task_type=episode.task_type,
+        messages=messages,
+    )
 
 
 def _entry(run: RunManifest, episodes: list[Episode]) -> LeaderboardEntry:
@@ -202,13 +249,25 @@ def _entry(run: RunManifest, episodes: list[Episode]) -> LeaderboardEntry:
     wins = sum(e.outcome == Outcome.SUCCESS for e in mine)
     n = len(mine)
     return LeaderboardEntry(
-        entry_id=f"sample-board/{run.run_id}", board="sample-board", submitter="hdbench sample",
-        model=MODEL, agent=run.agent, env=run.env, split="train", protocol="sample", run_id=run.run_id,
-        episodes=n, successes=wins, errors=sum(e.outcome == Outcome.ERROR for e in mine),
-        success_rate=wins / n if n else 0.0, score=100 * sum(e.score for e in mine) / max(n, 1),
+        entry_id=f"sample-board/{run.run_id}",
+        board="sample-board",
+        submitter="hdbench sample",
+        model=MODEL,
+        agent=run.agent,
+        env=run.env,
+        split="train",
+        protocol="sample",
+        run_id=run.run_id,
+        episodes=n,
+        successes=wins,
+        errors=sum(e.outcome == Outcome.ERROR for e in mine),
+        success_rate=wins / n if n else 0.0,
+        score=100 * sum(e.score for e in mine) / max(n, 1),
         mean_steps=sum(e.num_steps for e in mine) / max(n, 1),
         tokens_per_episode=sum(e.prompt_tokens + e.completion_tokens for e in mine) / max(n, 1),
-        inputs=run.inputs, hdbench_version=hdbench.__version__, submitted_at=START,
+        inputs=run.inputs,
+        hdbench_version=hdbench.__version__,
+        submitted_at=START,
     )
 
 

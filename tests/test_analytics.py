@@ -23,7 +23,9 @@ def test_every_config_is_a_view(sample_release):
     con = connect(sample_release)
     for config in sample_release.configs:
         ((count,),) = con.sql(f"SELECT count(*) FROM {config}").fetchall()
-        assert count == sum(sample_release.info.configs[config].splits[s].rows for s in sample_release.splits(config))
+        assert count == sum(
+            sample_release.info.configs[config].splits[s].rows for s in sample_release.splits(config)
+        )
 
 
 def test_sql_returns_polars(sample_release, sample_data):
@@ -35,8 +37,13 @@ def test_sql_returns_polars(sample_release, sample_data):
 
 def test_canned_queries_are_described():
     queries = canned_queries()
-    assert {"failure_modes_by_task_type", "invalid_action_rate", "repeated_action_rate",
-            "tokens_per_success", "success_by_hint_use"} <= set(queries)
+    assert {
+        "failure_modes_by_task_type",
+        "invalid_action_rate",
+        "repeated_action_rate",
+        "tokens_per_success",
+        "success_by_hint_use",
+    } <= set(queries)
     assert all(q.description and not q.description.startswith("-") for q in queries.values())
 
 
@@ -56,7 +63,9 @@ def test_invalid_action_rate(sample_release, sample_data):
         key = (str(e.agent), str(e.mode), e.task_type)
         steps[key] += len(e.steps)
         invalid[key] += sum(not s.valid for s in e.steps)
-    assert {k: (r["steps"], r["invalid_steps"]) for k, r in got.items()} == {k: (steps[k], invalid[k]) for k in steps}
+    assert {k: (r["steps"], r["invalid_steps"]) for k, r in got.items()} == {
+        k: (steps[k], invalid[k]) for k in steps
+    }
     for k, r in got.items():
         assert r["invalid_rate"] == pytest.approx(invalid[k] / steps[k], abs=1e-4)
 

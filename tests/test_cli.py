@@ -95,7 +95,8 @@ def test_quickstart_writes_a_sample_release_and_reruns(tmp_path):
 def test_errors_are_one_clear_line_without_traceback(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "hdbench", "sql", str(tmp_path / "nowhere"), "SELECT 1"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 1
     assert "error:" in proc.stderr and "no hdbench release" in proc.stderr

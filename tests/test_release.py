@@ -50,7 +50,9 @@ def test_load_dataset_from_outside_the_repo(sample_release, tmp_path):
         """
     )
     env = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf"), "PATH": ""}
-    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     loaded = json.loads(out.stdout.strip().splitlines()[-1])
     failures = sample_release.read("failures", "train")
@@ -126,7 +128,9 @@ def test_reading_a_corrupted_row_names_row_and_field(tmp_path, sample_data):
     outcomes[7] = "undecided"
     import pyarrow as pa
 
-    pq.write_table(table.set_column(table.schema.get_field_index("outcome"), "outcome", pa.array(outcomes)), file)
+    pq.write_table(
+        table.set_column(table.schema.get_field_index("outcome"), "outcome", pa.array(outcomes)), file
+    )
     with pytest.raises(SchemaViolation, match=r"trajectories/train row 7: field 'outcome'.*undecided"):
         open_release(path).read("trajectories", "train")
 

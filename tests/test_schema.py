@@ -61,8 +61,14 @@ def test_step_indexes_must_be_in_order(sample_data):
 
 
 def test_hint_placeholders():
-    base = dict(hint_id="h", env="alfworld", category="pick_and_place_simple", source_episode_ids=["e"],
-                support=1, model="m")
+    base = dict(
+        hint_id="h",
+        env="alfworld",
+        category="pick_and_place_simple",
+        source_episode_ids=["e"],
+        support=1,
+        model="m",
+    )
     hint = Hint(text="Open the {container} before taking the {object}.", **base)
     assert placeholders(hint.text) == ["container", "object"]
     with pytest.raises(ValidationError, match="lowercase"):
@@ -72,7 +78,11 @@ def test_hint_placeholders():
 
 
 def test_sft_conversation_shape():
-    msgs = [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}, {"role": "assistant", "content": "a"}]
+    msgs = [
+        {"role": "system", "content": "s"},
+        {"role": "user", "content": "u"},
+        {"role": "assistant", "content": "a"},
+    ]
     ok = SFTExample(example_id="x", source_episode_id="e", env="webshop", task_type="beauty", messages=msgs)
     assert [m.role for m in ok.messages][-1] == "assistant"
     for bad in (msgs[:2], [msgs[0], msgs[2], msgs[1]], msgs + [msgs[1]]):

@@ -15,7 +15,9 @@ from hdbench.quickstart import quickstart as run_quickstart
 
 
 def quickstart(
-    out: Annotated[Path, typer.Option(help="Folder the release is written under.")] = Path("hdbench-quickstart"),
+    out: Annotated[Path, typer.Option(help="Folder the release is written under.")] = Path(
+        "hdbench-quickstart"
+    ),
     episodes: Annotated[int, typer.Option(min=6, help="Sample base episodes to build.")] = 240,
     seed: Annotated[int, typer.Option(help="Seed of the fixture builder.")] = 0,
 ) -> None:
@@ -36,4 +38,6 @@ def quickstart(
         console.print(to_rich(df, title=f"\n{name}: {descriptions[name].description}"))
     console.print(f"\ndone in {time.perf_counter() - start:.1f} s. Next:")
     console.print(f'  hdbench sql {release.path} "SELECT task_type, count(*) FROM failures GROUP BY 1"')
-    console.print(f"  python -c \"import datasets; print(datasets.load_dataset('{release.path}', 'failures', split='train'))\"")
+    console.print(
+        f"  python -c \"import datasets; print(datasets.load_dataset('{release.path}', 'failures', split='train'))\""
+    )

@@ -42,7 +42,9 @@ def publish_cmd(
     path: Annotated[Path, typer.Argument(help="Release folder to upload.")],
     repo: Annotated[str, typer.Option(help="Hub dataset repository, org/name.")],
     private: Annotated[bool, typer.Option(help="Create the repository as private.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be uploaded; no network.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would be uploaded; no network.")
+    ] = False,
 ) -> None:
     """Upload a release to the Hugging Face Hub and tag it v<version> (token from HF_TOKEN).
 
@@ -65,9 +67,13 @@ def merge(
     Example: hdbench release merge shard0/ shard1/ --out merged/v0.2.0 --name org/rollouts --version 0.2.0
     """
     spec = ReleaseSpec(
-        name=name, version=version, title=title,
+        name=name,
+        version=version,
+        title=title,
         summary=f"Union of {len(sources)} releases: " + ", ".join(str(s) for s in sources),
         sample=any(open_release(s).info.spec.sample for s in sources),
     )
     release = merge_releases(sources, out, spec)
-    Console().print(f"merged into {release.name} v{release.version} at {release.path} ({release.content_hash})")
+    Console().print(
+        f"merged into {release.name} v{release.version} at {release.path} ({release.content_hash})"
+    )

@@ -13,7 +13,9 @@ from hdbench.schema import export_json_schema
 
 def schemas(
     out: Annotated[Path, typer.Option(help="Folder of the JSON Schema files.")] = Path("schemas"),
-    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if the files drifted.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if the files drifted.")
+    ] = False,
 ) -> None:
     """Write JSON Schema for every record model to schemas/ (or check it for drift).
 

@@ -42,7 +42,11 @@ def check_unique_ids(config: str, split: str, records: list[Record]) -> None:
             continue
         if key in seen:
             raise SchemaViolation(
-                config, split, index, record.ID_FIELD or "id", f"duplicate id {key!r} (first at row {seen[key]})"
+                config,
+                split,
+                index,
+                record.ID_FIELD or "id",
+                f"duplicate id {key!r} (first at row {seen[key]})",
             )
         seen[key] = index
 

@@ -7,6 +7,7 @@ these models by ``export_json_schema`` and checked for drift in the tests.
 from hdbench.schema._base import AgentKind, EnvName, FailureMode, Mode, Outcome, Record
 from hdbench.schema._episode import Episode, ScorePart, Step
 from hdbench.schema._failure import Evidence, Failure
+from hdbench.schema._game import Game
 from hdbench.schema._hint import Hint, placeholders
 from hdbench.schema._leaderboard import LeaderboardEntry
 from hdbench.schema._provenance import (
@@ -35,6 +36,7 @@ register_config("hints", Hint)
 register_config("sft", SFTExample)
 register_config("leaderboard", LeaderboardEntry)
 register_config("runs", RunManifest)
+register_config("games", Game)
 register_config("products", Product)
 register_config("goals", Goal)
 
@@ -49,6 +51,7 @@ __all__ = [
     "Goal",
     "GoalOption",
     "FailureMode",
+    "Game",
     "Hint",
     "InputRef",
     "LeaderboardEntry",

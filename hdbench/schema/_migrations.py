@@ -19,7 +19,9 @@ def upgrade(record: str, from_version: str, to_version: str, row: Row) -> Row:
     """Apply the migrations that take ``row`` of ``record`` from one schema version to another."""
     start, end = int(from_version), int(to_version)
     if start > end:
-        raise ValueError(f"{record} rows are schema v{start}, newer than this hdbench (v{end}): upgrade hdbench")
+        raise ValueError(
+            f"{record} rows are schema v{start}, newer than this hdbench (v{end}): upgrade hdbench"
+        )
     steps = MIGRATIONS.get(record, [])
     if len(steps) < end - 1:
         raise ValueError(f"no migration path for {record} from v{start} to v{end}")

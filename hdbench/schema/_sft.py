@@ -48,5 +48,7 @@ class SFTExample(Record):
         turns = roles[1:] if roles[0] == Role.SYSTEM else roles
         expected = [Role.USER, Role.ASSISTANT] * (len(turns) // 2 + 1)
         if not turns or turns != expected[: len(turns)] or turns[-1] != Role.ASSISTANT:
-            raise ValueError("messages must be [system], then user/assistant alternating, ending with assistant")
+            raise ValueError(
+                "messages must be [system], then user/assistant alternating, ending with assistant"
+            )
         return self

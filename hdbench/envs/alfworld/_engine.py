@@ -90,6 +90,15 @@ class CachedPddlEnv(PddlEnv):
             fast_downward.close_lib(lib)
 
 
+def _file_key(source: str) -> tuple:
+    """Identity of a game file's current content: path, size and modification time."""
+    try:
+        stat = Path(source).stat()
+    except OSError:
+        return (source,)  # let load() raise its error naming the file
+    return (str(source), stat.st_size, stat.st_mtime_ns)
+
+
 def task_line(text: str) -> str:
     """The task from an intro text: what follows "Your task is to: "."""
     for line in reversed(text.splitlines()):
@@ -120,6 +129,7 @@ class AlfworldEnv:
         self._env = AlfredInfos(AlfredDemangler(self._base, shuffle=False))
         self._state: GameState | None = None
         self._task: Task | None = None
+        self._loaded: tuple | None = None
         self.grammar: GrammarVersion | None = None
         """Grammar/data version of the loaded game (record it with every run)."""
         self.steps = 0
@@ -138,8 +148,10 @@ class AlfworldEnv:
 
     def reset(self, task: Task) -> Observation:
         """Load ``task``'s game file and start it from its initial state."""
-        if self._task is None or task.source != self._task.source:
+        key = _file_key(task.source)
+        if key != self._loaded:
             self._env.load(task.source)
+            self._loaded = key
             self.grammar = detect_grammar(self._base._game_data["grammar"])
         self._state = self._env.reset()
         self._task, self.steps, self.done, self.won = task, 0, False, bool(self._state["won"])

@@ -53,12 +53,15 @@ def can_contain(receptacle_type: str, object_type: str) -> bool:
 
 
 def candidate_goals(task_type: str, scene_type: str, receptacle_types: set[str],
-                    object_types: set[str]) -> list[Goal]:
-    """Every goal of ``task_type`` that a scene with these receptacles and pickable objects supports."""
+                    object_types: set[str], present_types: set[str]) -> list[Goal]:
+    """Every goal of ``task_type`` that a scene supports.
+
+    ``object_types`` are the pickable types, ``present_types`` every type the floor plan lists.
+    """
     if scene_type not in C.GOALS_VALID[task_type]:
         return []
     if task_type == "look_at_obj_in_light":
-        lamps = [lamp for lamp in LAMPS if lamp in object_types]
+        lamps = [lamp for lamp in LAMPS if lamp in present_types]
         return [Goal(task_type, o, toggle_target=lamp) for lamp in lamps for o in sorted(object_types)]
     action, appliance = _NEEDS.get(task_type, ("", ""))
     if appliance and appliance not in receptacle_types:

@@ -24,11 +24,11 @@ RANGE_SHARE = 0.15
 """Share of products listed with a price range ("$x to $y"), as some original listings are."""
 
 _BULLETS = (
-    "{A}: this {noun} is made to be {attr}, tested for everyday use.",
-    "{A} DESIGN - {brand} {noun} that stays {attr} wash after wash and day after day.",
+    "{A}: {brand} {noun} featuring {attr}, tested for everyday use.",
+    "{A} & {A2} - designed around {attr} and {attr2} for a better experience.",
     "WHY {BRAND}: {attr} and {attr2}; a {noun} you will reach for again.",
-    "{A} & {A2}: built around {attr} and {attr2} for a better experience.",
-    "WHAT YOU GET: {brand} {noun}, {attr}; backed by our 30-day satisfaction promise.",
+    "WHAT YOU GET: one {brand} {noun} ({attr}); backed by our 30-day satisfaction promise.",
+    "EVERYDAY {A}: {attr} at home, at work and on the go.",
 )
 _DESCRIPTIONS = (
     "The {brand} {noun} is {attr}. {Brand2} customers choose it because it is {attr2}.",
@@ -54,7 +54,7 @@ def make_asin(rng: random.Random, taken: set[str]) -> str:
 
 def capwords(phrase: str) -> str:
     """Title-case a phrase, keeping tokens with digits as they are (``usb 3.0`` -> ``Usb 3.0``)."""
-    return " ".join(w if any(c.isdigit() for c in w) else w.capitalize() for w in phrase.split())
+    return " ".join(w if any(c.isdigit() for c in w) else w.title() for w in phrase.split())
 
 
 def draw_options(kind: ProductType, rng: random.Random) -> list[ProductOption]:
