@@ -1,5 +1,29 @@
 """Environments: the ``Env`` protocol, its registry, and the ALFWorld and WebShop adapters."""
 
-from hdbench.envs._env import Env, EnvFactory, Observation, Task, Transition, make_env, register_env
+from hdbench.envs._env import (
+    Env,
+    EnvFactory,
+    ExpertFactory,
+    Observation,
+    Task,
+    TaskLoader,
+    Transition,
+    expert_for,
+    load_tasks,
+    make_env,
+    register_env,
+)
 
-__all__ = ["Env", "EnvFactory", "Observation", "Task", "Transition", "make_env", "register_env"]
+__all__ = [
+    "Env",
+    "EnvFactory",
+    "ExpertFactory",
+    "Observation",
+    "Task",
+    "TaskLoader",
+    "Transition",
+    "expert_for",
+    "load_tasks",
+    "make_env",
+    "register_env",
+]

@@ -1,9 +1,22 @@
-"""ALFWorld on the real engine, offline: official games, generated games, the planner expert."""
+"""ALFWorld on the real engine, offline: official games, generated games, the planner expert.
+
+``AlfworldEnv`` plays ``game.tw-pddl`` files through alfworld's TextWorld/PDDL engine;
+``load_split``/``find_games`` find official or generated games; ``play_expert`` is the planner
+oracle; ``check_games`` plays it on a whole set; ``generate_split`` makes new games offline.
+"""
 
 from hdbench.envs._env import register_env
+from hdbench.envs.alfworld._check import CheckReport, CheckStatus, GameCheck, check_game, check_games
 from hdbench.envs.alfworld._compile import CompileCache
 from hdbench.envs.alfworld._engine import DEFAULT_MAX_STEPS, AlfworldEnv, make_alfworld_env, task_line
 from hdbench.envs.alfworld._expert import ExpertEpisode, PlannerExpert, play_expert
+from hdbench.envs.alfworld._generator import (
+    GENERATOR_VERSION,
+    OFFICIAL_SIZES,
+    GenerateOptions,
+    generate_split,
+    read_manifest,
+)
 from hdbench.envs.alfworld._grammar import GrammarVersion, detect_grammar, translate
 from hdbench.envs.alfworld._official import (
     SPLITS,
@@ -16,26 +29,45 @@ from hdbench.envs.alfworld._official import (
     task_type_of,
     to_task,
 )
+from hdbench.envs.alfworld._play import PlayResult, play_session
+from hdbench.envs.alfworld._protocol import PROTOCOLS, Protocol, get_protocol
+from hdbench.envs.alfworld._richness import richness_report
 
 register_env("alfworld", make_alfworld_env)
 
 __all__ = [
     "DEFAULT_MAX_STEPS",
+    "GENERATOR_VERSION",
+    "OFFICIAL_SIZES",
+    "PROTOCOLS",
     "SPLITS",
     "TASK_TYPES",
     "AlfworldEnv",
+    "CheckReport",
+    "CheckStatus",
     "CompileCache",
     "ExpertEpisode",
+    "GameCheck",
     "GameFileError",
     "GameRef",
+    "GenerateOptions",
     "GrammarVersion",
     "PlannerExpert",
+    "PlayResult",
+    "Protocol",
+    "check_game",
+    "check_games",
     "detect_grammar",
     "find_games",
+    "generate_split",
+    "get_protocol",
     "load_split",
     "make_alfworld_env",
     "play_expert",
+    "play_session",
     "read_game",
+    "read_manifest",
+    "richness_report",
     "task_line",
     "task_type_of",
     "to_task",

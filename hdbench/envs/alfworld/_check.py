@@ -114,8 +114,13 @@ def _check_in_worker(args: tuple[GameRef, int]) -> GameCheck:
     return check_game(*args)
 
 
-def check_games(path: Path, max_steps: int = DEFAULT_MAX_STEPS, workers: int = 1,
-                limit: int | None = None, on_game: Callable[[GameCheck], None] | None = None) -> CheckReport:
+def check_games(
+    path: Path,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    workers: int = 1,
+    limit: int | None = None,
+    on_game: Callable[[GameCheck], None] | None = None,
+) -> CheckReport:
     """Play the expert on every game under ``path`` and summarise (see module docstring)."""
     start = time.perf_counter()
     refs = find_games(Path(path), include_unsolvable=True)[:limit]
@@ -148,7 +153,11 @@ def _summarise(report: CheckReport, seconds: float) -> CheckReport:
     rows = report.results
     counts = Counter(r.status for r in rows)
     report.games, report.seconds = len(rows), seconds
-    report.won, report.lost, report.errors = counts[CheckStatus.WON], counts[CheckStatus.LOST], counts[CheckStatus.ERROR]
+    report.won, report.lost, report.errors = (
+        counts[CheckStatus.WON],
+        counts[CheckStatus.LOST],
+        counts[CheckStatus.ERROR],
+    )
     report.solvable = len(rows) - counts[CheckStatus.UNSOLVABLE]
     played = [r.seconds for r in rows if r.status in (CheckStatus.WON, CheckStatus.LOST)]
     report.median_game_s = statistics.median(played) if played else 0.0

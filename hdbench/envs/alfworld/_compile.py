@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import fast_downward
-
 from textworld.envs.pddl.logic import Atom, GameLogic, PddlState
 from textworld.logic import Proposition, Type, Variable
 from textworld.utils import check_flag
+
+from hdbench.envs.alfworld._textgen import MemoGrammar
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,12 @@ class CompiledGame:
     sas_replan: str
     """Optimised SAS translation, used by the planner."""
 
+    @property
+    def trivial(self) -> bool:
+        """Whether fast-downward reduced the game to its dummy task (goal unreachable, or already
+        true): textworld cannot play those (it fails with ``KeyError: 'val1'``)."""
+        return "Atom dummy(val1)" in self.sas
+
 
 def _pddl2sas(domain: str, problem: str, optimize: bool) -> tuple[Any, str]:
     """fast-downward's translation, restoring ``sys.argv`` which it overwrites as a side effect."""
@@ -45,8 +52,9 @@ def _pddl2sas(domain: str, problem: str, optimize: bool) -> tuple[Any, str]:
 
 
 def compile_game(domain: str, grammar: str, problem: str) -> CompiledGame:
-    """Parse and translate one game (about 0.3-0.6 s)."""
+    """Parse and translate one game (about 0.3-0.6 s); the grammar memoises its parses."""
     logic = GameLogic(domain=domain, grammar=grammar)
+    logic.grammar = MemoGrammar.of(logic.grammar)
     task, sas = _pddl2sas(logic.domain, problem, optimize=False)
     _, sas_replan = _pddl2sas(logic.domain, problem, optimize=True)
     return CompiledGame(logic, task, sas, sas_replan)

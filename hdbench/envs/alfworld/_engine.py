@@ -20,7 +20,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import fast_downward
 import textworld
 from alfworld.agents.environment.alfred_tw_env import AlfredDemangler, AlfredInfos
 from textworld.core import GameState
@@ -29,7 +28,7 @@ from textworld.envs import PddlEnv
 from hdbench.envs._env import Observation, Task, Transition
 from hdbench.envs.alfworld._compile import CompileCache, CompiledGame, CompiledPddlState
 from hdbench.envs.alfworld._grammar import GrammarVersion, detect_grammar, translate
-from hdbench.envs.alfworld._official import read_game
+from hdbench.envs.alfworld._official import GameFileError, read_game
 from hdbench.schema import EnvName, ScorePart
 
 log = logging.getLogger(__name__)
@@ -56,10 +55,17 @@ class CachedPddlEnv(PddlEnv):
         self._game_file = filename
         self._game_data = data
         self.walkthrough = data.get("walkthrough")
-        self._compiled = self._cache.get(data["pddl_domain"], data["grammar"], data["pddl_problem"])
-        self._logic = self._compiled.logic
-        self._pddl_state = self._new_state()
-        self._entity_infos = self._get_entity_infos()
+        try:
+            self._compiled = self._cache.get(data["pddl_domain"], data["grammar"], data["pddl_problem"])
+            if self._compiled.trivial:
+                raise GameFileError(f"unplayable game {filename}: the goal is unreachable (or already true)")
+            self._logic = self._compiled.logic
+            self._pddl_state = self._new_state()
+            self._entity_infos = self._get_entity_infos()
+        except GameFileError:
+            raise
+        except Exception as err:  # the engine's own errors (tatsu, fast-downward) do not name the file
+            raise GameFileError(f"the engine cannot load {filename}: {type(err).__name__}: {err}") from err
 
     def _new_state(self) -> CompiledPddlState:
         """A fresh engine state at the game's initial state."""
@@ -72,8 +78,13 @@ class CachedPddlEnv(PddlEnv):
         self.state = GameState()
         self._last_action = None
         self._moves = 0
-        context = {"state": self._pddl_state, "facts": list(self._pddl_state.facts), "variables": {},
-                   "mapping": {}, "entity_infos": self._entity_infos}
+        context = {
+            "state": self._pddl_state,
+            "facts": list(self._pddl_state.facts),
+            "variables": {},
+            "mapping": {},
+            "entity_infos": self._entity_infos,
+        }
         self.state.feedback = self._logic.grammar.derive("#intro#", context)
         self.state.raw = self.state.feedback
         self._gather_infos()
@@ -84,10 +95,9 @@ class CachedPddlEnv(PddlEnv):
         return self._pddl_state.replan(self._entity_infos)
 
     def close(self) -> None:
-        """Unload this env's copy of the fast-downward library."""
-        lib, self.downward_lib = getattr(self, "downward_lib", None), None
-        if lib is not None:
-            fast_downward.close_lib(lib)
+        """Drop the engine state. The fast-downward library copy is not ``dlclose``d: textworld never
+        does either, and unloading it (``fast_downward.close_lib``) crashes the process later."""
+        self._pddl_state = None
 
 
 def _file_key(source: str) -> tuple:
@@ -103,7 +113,7 @@ def task_line(text: str) -> str:
     """The task from an intro text: what follows "Your task is to: "."""
     for line in reversed(text.splitlines()):
         if line.startswith(TASK_PREFIX):
-            return line[len(TASK_PREFIX):].strip()
+            return line[len(TASK_PREFIX) :].strip()
     return ""
 
 
@@ -118,8 +128,12 @@ class AlfworldEnv:
 
     name = EnvName.ALFWORLD
 
-    def __init__(self, max_steps: int = DEFAULT_MAX_STEPS, translate_actions: bool = True,
-                 cache: CompileCache | None = None) -> None:
+    def __init__(
+        self,
+        max_steps: int = DEFAULT_MAX_STEPS,
+        translate_actions: bool = True,
+        cache: CompileCache | None = None,
+    ) -> None:
         if max_steps < 1:
             raise ValueError(f"max_steps must be positive, got {max_steps}")
         self.max_steps = max_steps
@@ -149,15 +163,21 @@ class AlfworldEnv:
     def reset(self, task: Task) -> Observation:
         """Load ``task``'s game file and start it from its initial state."""
         key = _file_key(task.source)
+        self._state = None  # a failed load must not leave the previous game playable
         if key != self._loaded:
+            self._loaded = None
             self._env.load(task.source)
+            try:
+                self.grammar = detect_grammar(self._base._game_data["grammar"])
+            except ValueError as err:
+                raise GameFileError(f"unsupported grammar in {task.source}: {err}") from None
             self._loaded = key
-            self.grammar = detect_grammar(self._base._game_data["grammar"])
         self._state = self._env.reset()
         self._task, self.steps, self.done, self.won = task, 0, False, bool(self._state["won"])
         text = self._state.feedback
-        return Observation(text=text, task=task_line(text), task_type=task.task_type,
-                           admissible=self.admissible)
+        return Observation(
+            text=text, task=task_line(text), task_type=task.task_type, admissible=self.admissible
+        )
 
     def step(self, action: str) -> Transition:
         """Send ``action`` (any string) to the engine; invalid ones answer "Nothing happens."."""
@@ -183,9 +203,15 @@ class AlfworldEnv:
     def _transition(self, observation: str, valid: bool) -> Transition:
         """Package the engine's answer."""
         score = 1.0 if self.won else 0.0
-        return Transition(observation=observation, done=self.done, won=self.won, score=score,
-                          parts=[ScorePart(name="won", value=score)], valid=valid,
-                          admissible=self.admissible)
+        return Transition(
+            observation=observation,
+            done=self.done,
+            won=self.won,
+            score=score,
+            parts=[ScorePart(name="won", value=score)],
+            valid=valid,
+            admissible=self.admissible,
+        )
 
     def expert_plan(self) -> list[str]:
         """The planner's commands from the current state to a win (empty if it finds none)."""

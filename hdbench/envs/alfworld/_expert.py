@@ -66,8 +66,15 @@ def play_expert(env: AlfworldEnv, task: Task) -> ExpertEpisode:
     expert = PlannerExpert()
     expert.start(env)
     t2 = time.perf_counter()
-    episode = ExpertEpisode(task, won=env.won, observations=[obs.text], plan_length=len(expert.plan),
-                            grammar=str(env.grammar), reset_s=t1 - t0, plan_s=t2 - t1)
+    episode = ExpertEpisode(
+        task,
+        won=env.won,
+        observations=[obs.text],
+        plan_length=len(expert.plan),
+        grammar=str(env.grammar),
+        reset_s=t1 - t0,
+        plan_s=t2 - t1,
+    )
     while not env.done and (action := expert.act()) is not None:
         transition = env.step(action)
         episode.actions.append(action)

@@ -26,7 +26,14 @@ from hdbench.envs.alfworld._expert import play_expert
 from hdbench.envs.alfworld._goals import Goal, candidate_goals, task_text
 from hdbench.envs.alfworld._grammar import GrammarVersion
 from hdbench.envs.alfworld._layouts import FloorPlan, load_plan, split_plans
-from hdbench.envs.alfworld._official import GAME_FILE, TASK_TYPES, TRAJ_FILE, GameRef, to_task
+from hdbench.envs.alfworld._official import (
+    GAME_FILE,
+    TASK_TYPES,
+    TRAJ_FILE,
+    GameFileError,
+    GameRef,
+    to_task,
+)
 from hdbench.envs.alfworld._pddl import domain_text, grammar_text, problem_text
 from hdbench.envs.alfworld._scene import Scene, pickable_types, receptacle_types, sample_scene
 from hdbench.schema import Game
@@ -85,8 +92,9 @@ def plan_goals(split: str, task_type: str) -> list[tuple[FloorPlan, list[Goal]]]
     out = []
     for number in split_plans(split):
         plan = load_plan(number)
-        goals = candidate_goals(task_type, plan.scene_type, receptacle_types(plan), pickable_types(plan),
-                                set(plan.object_types))
+        goals = candidate_goals(
+            task_type, plan.scene_type, receptacle_types(plan), pickable_types(plan), set(plan.object_types)
+        )
         if goals:
             out.append((plan, goals))
     if not out:
@@ -94,8 +102,9 @@ def plan_goals(split: str, task_type: str) -> list[tuple[FloorPlan, list[Goal]]]
     return out
 
 
-def draft(options: GenerateOptions, index: int, attempt: int,
-          hosts: list[tuple[FloorPlan, list[Goal]]]) -> _Draft:
+def draft(
+    options: GenerateOptions, index: int, attempt: int, hosts: list[tuple[FloorPlan, list[Goal]]]
+) -> _Draft:
     """Draw one candidate game (plan, goal, scene, task line) and render its files."""
     rng = _rng(GENERATOR_VERSION, options.seed, options.split, index, attempt)
     plan, goals = rng.choice(hosts)
@@ -109,19 +118,35 @@ def draft(options: GenerateOptions, index: int, attempt: int,
 
 def _render(d: _Draft, options: GenerateOptions) -> dict[str, bytes]:
     """The bytes of ``game.tw-pddl`` and ``traj_data.json``."""
-    game = {"pddl_domain": domain_text(), "grammar": grammar_text(d.task, options.grammar),
-            "pddl_problem": problem_text(d.scene, d.goal, d.trial), "solvable": True}
+    game = {
+        "pddl_domain": domain_text(),
+        "grammar": grammar_text(d.task, options.grammar),
+        "pddl_problem": problem_text(d.scene, d.goal, d.trial),
+        "solvable": True,
+    }
     traj = {
         "task_id": d.trial,
         "task_type": d.goal.task_type,
-        "pddl_params": {"object_target": d.goal.object_target, "parent_target": d.goal.parent_target,
-                        "toggle_target": d.goal.toggle_target, "mrecep_target": "", "object_sliced": False},
+        "pddl_params": {
+            "object_target": d.goal.object_target,
+            "parent_target": d.goal.parent_target,
+            "toggle_target": d.goal.toggle_target,
+            "mrecep_target": "",
+            "object_sliced": False,
+        },
         "scene": {"floor_plan": d.plan.name, "scene_num": d.plan.number, "random_seed": options.seed},
         "turk_annotations": {"anns": [{"task_desc": d.task, "high_descs": [], "votes": []}]},
-        "hdbench": {"generator_version": GENERATOR_VERSION, "seed": options.seed, "attempt": d.attempt,
-                    "grammar": str(options.grammar)},
+        "hdbench": {
+            "generator_version": GENERATOR_VERSION,
+            "seed": options.seed,
+            "attempt": d.attempt,
+            "grammar": str(options.grammar),
+        },
     }
-    return {GAME_FILE: json.dumps(game).encode(), TRAJ_FILE: json.dumps(traj, indent=2, sort_keys=True).encode()}
+    return {
+        GAME_FILE: json.dumps(game).encode(),
+        TRAJ_FILE: json.dumps(traj, indent=2, sort_keys=True).encode(),
+    }
 
 
 def _folder(root: Path, options: GenerateOptions, d: _Draft) -> Path:
@@ -146,29 +171,53 @@ def _remove(folder: Path) -> None:
 def _verify(env: AlfworldEnv, folder: Path, d: _Draft, split: str) -> list[str] | None:
     """The expert's winning commands, or None when it does not win within the budget."""
     ref = GameRef(folder / GAME_FILE, f"{folder.parent.name}/{folder.name}", d.goal.task_type, True)
-    episode = play_expert(env, to_task(ref, split))
+    try:
+        episode = play_expert(env, to_task(ref, split))
+    except GameFileError as err:  # e.g. a goal fast-downward proves unreachable
+        log.debug("rejected %s: %s", folder, err)
+        return None
     return episode.actions if episode.won else None
 
 
-def _record(root: Path, folder: Path, d: _Draft, options: GenerateOptions, index: int, plan: list[str]) -> Game:
+def _record(
+    root: Path, folder: Path, d: _Draft, options: GenerateOptions, index: int, plan: list[str]
+) -> Game:
     """The ``Game`` record of a kept game."""
     things = d.scene.things
     return Game(
-        game_id=f"{folder.parent.name}/{folder.name}", split=options.split, task_type=d.goal.task_type,
-        task=d.task, path=(folder / GAME_FILE).relative_to(root).as_posix(),
-        sha256=hashlib.sha256(d.files[GAME_FILE]).hexdigest(), floor_plan=d.plan.name,
-        scene_type=d.plan.scene_type, seed=options.seed, index=index, attempt=d.attempt,
-        grammar=str(options.grammar), generator_version=GENERATOR_VERSION,
-        alfworld_version=version("alfworld"), object_target=d.goal.object_target,
-        parent_target=d.goal.parent_target, toggle_target=d.goal.toggle_target,
-        num_receptacles=len(d.scene.receptacles), num_objects=len(things),
+        game_id=f"{folder.parent.name}/{folder.name}",
+        split=options.split,
+        task_type=d.goal.task_type,
+        task=d.task,
+        path=(folder / GAME_FILE).relative_to(root).as_posix(),
+        sha256=hashlib.sha256(d.files[GAME_FILE]).hexdigest(),
+        floor_plan=d.plan.name,
+        scene_type=d.plan.scene_type,
+        seed=options.seed,
+        index=index,
+        attempt=d.attempt,
+        grammar=str(options.grammar),
+        generator_version=GENERATOR_VERSION,
+        alfworld_version=version("alfworld"),
+        object_target=d.goal.object_target,
+        parent_target=d.goal.parent_target,
+        toggle_target=d.goal.toggle_target,
+        num_receptacles=len(d.scene.receptacles),
+        num_objects=len(things),
         num_pickable=sum(t.pickupable for t in things),
         num_goal_objects=sum(t.type == d.goal.object_target for t in things),
-        expert_plan=plan, expert_plan_length=len(plan))
+        expert_plan=plan,
+        expert_plan_length=len(plan),
+    )
 
 
-def generate_game(root: Path, options: GenerateOptions, index: int, env: AlfworldEnv,
-                  hosts: list[tuple[FloorPlan, list[Goal]]]) -> Game | None:
+def generate_game(
+    root: Path,
+    options: GenerateOptions,
+    index: int,
+    env: AlfworldEnv,
+    hosts: list[tuple[FloorPlan, list[Goal]]],
+) -> Game | None:
     """Draw, write and verify game ``index``; None when every attempt failed."""
     for attempt in range(options.max_attempts):
         d = draft(options, index, attempt, hosts)
@@ -183,8 +232,9 @@ def generate_game(root: Path, options: GenerateOptions, index: int, env: Alfworl
     return None
 
 
-def generate_split(root: Path, options: GenerateOptions,
-                   on_game: Callable[[Game], None] | None = None) -> list[Game]:
+def generate_split(
+    root: Path, options: GenerateOptions, on_game: Callable[[Game], None] | None = None
+) -> list[Game]:
     """Generate one split under ``root`` and write its ``games.jsonl`` manifest; return the records."""
     root = Path(root)
     unknown = sorted(set(options.task_types) - set(TASK_TYPES))

@@ -52,8 +52,13 @@ def can_contain(receptacle_type: str, object_type: str) -> bool:
     return object_type in C.VAL_RECEPTACLE_OBJECTS.get(receptacle_type, ())
 
 
-def candidate_goals(task_type: str, scene_type: str, receptacle_types: set[str],
-                    object_types: set[str], present_types: set[str]) -> list[Goal]:
+def candidate_goals(
+    task_type: str,
+    scene_type: str,
+    receptacle_types: set[str],
+    object_types: set[str],
+    present_types: set[str],
+) -> list[Goal]:
     """Every goal of ``task_type`` that a scene supports.
 
     ``object_types`` are the pickable types, ``present_types`` every type the floor plan lists.
@@ -71,7 +76,9 @@ def candidate_goals(task_type: str, scene_type: str, receptacle_types: set[str],
         if action and obj not in C.VAL_ACTION_OBJECTS[action]:
             continue
         for recep in sorted(receptacle_types):
-            if recep != appliance and can_contain(recep, obj):
+            # the object must be able to start somewhere else than in the goal's receptacle type
+            elsewhere = any(can_contain(r, obj) for r in receptacle_types if r != recep)
+            if recep != appliance and can_contain(recep, obj) and elsewhere:
                 goals.append(Goal(task_type, obj, parent_target=recep))
     return goals
 
@@ -86,5 +93,9 @@ def goal_pddl(goal: Goal) -> str:
 def task_text(goal: Goal, rng: random.Random) -> str:
     """The task line (without "Your task is to: "), from one of the goal library's templates."""
     template = rng.choice(glib.gdict[goal.task_type]["templates"])
-    return template.format(obj=goal.object_target.lower(), recep=goal.parent_target.lower(),
-                           toggle=goal.toggle_target.lower(), mrecep="")
+    return template.format(
+        obj=goal.object_target.lower(),
+        recep=goal.parent_target.lower(),
+        toggle=goal.toggle_target.lower(),
+        mrecep="",
+    )

@@ -66,7 +66,9 @@ def load_plan(number: int) -> FloorPlan:
             points = np.load(fh)
     except FileNotFoundError:
         raise FileNotFoundError(f"floor plan {number} is not shipped in alfworld/gen/layouts") from None
-    receptacles = tuple(sorted((rid, (float(p[0]), float(p[1]), int(p[2]), int(p[3]))) for rid, p in poses.items()))
+    receptacles = tuple(
+        sorted((rid, (float(p[0]), float(p[1]), int(p[2]), int(p[3]))) for rid, p in poses.items())
+    )
     nav = tuple((round(float(x), 2), round(float(z), 2)) for x, z in points)
     return FloorPlan(number, scene_type_of(number), frozenset(types), receptacles, nav)
 

@@ -71,7 +71,9 @@ def task_type_of(folder: str) -> str:
     """The task type encoded in a task folder name (``pick_two_obj_and_place-Book-None-Desk-310``)."""
     name = folder.split("-", 1)[0]
     if name not in TASK_TYPES:
-        raise GameFileError(f"unknown task type {name!r} in folder {folder!r}; known: {', '.join(TASK_TYPES)}")
+        raise GameFileError(
+            f"unknown task type {name!r} in folder {folder!r}; known: {', '.join(TASK_TYPES)}"
+        )
     return name
 
 
@@ -122,8 +124,9 @@ def find_games(root: Path, include_unsolvable: bool = False) -> list[GameRef]:
 
 def to_task(ref: GameRef, split: str) -> Task:
     """The env ``Task`` for a game found on disk."""
-    return Task(env=EnvName.ALFWORLD, task_id=ref.task_id, split=split, task_type=ref.task_type,
-                source=str(ref.path))
+    return Task(
+        env=EnvName.ALFWORLD, task_id=ref.task_id, split=split, task_type=ref.task_type, source=str(ref.path)
+    )
 
 
 def load_split(split: str, path: str | os.PathLike | None = None) -> list[Task]:
@@ -146,4 +149,6 @@ def _split_dir(root: Path, split: str) -> Path:
     for candidate in (root / split, root / "json_2.1.1" / split, root / "json_2.1.2" / split):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"split {split!r} not found under {root} (looked for {split}/ and json_2.1.1/{split}/)")
+    raise FileNotFoundError(
+        f"split {split!r} not found under {root} (looked for {split}/ and json_2.1.1/{split}/)"
+    )

@@ -21,8 +21,12 @@ from hdbench.envs.alfworld._scene import STATIC_RECEPTACLES, Scene, Thing
 _MANGLE = {"-": "_minus_", "#": "-", "|": "_bar_", "+": "_plus_", ".": "_dot_", ",": "_comma_"}
 _MANGLE_RE = re.compile("|".join(re.escape(k) for k in _MANGLE))
 _INDENT = "\n        "
-_ACTION_FACTS = (("cleanable", "Cleanable"), ("heatable", "Heatable"), ("coolable", "Coolable"),
-                 ("sliceable", "Sliceable"))
+_ACTION_FACTS = (
+    ("cleanable", "Cleanable"),
+    ("heatable", "Heatable"),
+    ("coolable", "Coolable"),
+    ("sliceable", "Sliceable"),
+)
 _MOVE_TO_PUT = (
     (MOVE_TEMPLATE, PUT_TEMPLATE),
     ('"You move the {o.name} to the {r.name}."', '"You put the {o.name} in/on the {r.name}."'),
@@ -55,11 +59,13 @@ def grammar_text(task: str, grammar: GrammarVersion) -> str:
 def _type_constants() -> str:
     """Class-name constants and their otypes/rtypes, as ALFRED declares them (sorted here)."""
     objects = sorted(C.OBJECTS_SET - STATIC_RECEPTACLES)
-    return "\n".join([
-        _INDENT.join(f"{o} - object" for o in objects),
-        _INDENT.join(f"{o}Type - otype" for o in objects),
-        _INDENT.join(f"{r}Type - rtype" for r in sorted(STATIC_RECEPTACLES)),
-    ])
+    return "\n".join(
+        [
+            _INDENT.join(f"{o} - object" for o in objects),
+            _INDENT.join(f"{o}Type - otype" for o in objects),
+            _INDENT.join(f"{r}Type - rtype" for r in sorted(STATIC_RECEPTACLES)),
+        ]
+    )
 
 
 def _objects_section(scene: Scene, locations: list[str]) -> str:
@@ -67,7 +73,9 @@ def _objects_section(scene: Scene, locations: list[str]) -> str:
     names = [f"{mangle(t.id)} - object" for t in sorted(scene.things, key=lambda t: t.id)]
     names += [f"{mangle(r.id)} - receptacle" for r in scene.receptacles]
     names += [f"{mangle(loc)} - location" for loc in locations]
-    return f"(:objects\nagent1 - agent\n{_type_constants()}\n\n\n        " + _INDENT.join(names) + "\n        )"
+    return (
+        f"(:objects\nagent1 - agent\n{_type_constants()}\n\n\n        " + _INDENT.join(names) + "\n        )"
+    )
 
 
 def _fact(name: str, *args: str) -> str:
@@ -80,7 +88,9 @@ def _type_facts(scene: Scene) -> list[str]:
     facts += [_fact("objectType", mangle(t.id), f"{t.type}Type") for t in scene.things]
     rtypes = sorted({r.type for r in scene.receptacles})
     otypes = sorted({t.type for t in scene.things if t.pickupable})
-    facts += [_fact("canContain", f"{r}Type", f"{o}Type") for r in rtypes for o in otypes if can_contain(r, o)]
+    facts += [
+        _fact("canContain", f"{r}Type", f"{o}Type") for r in rtypes for o in otypes if can_contain(r, o)
+    ]
     return facts
 
 
@@ -88,12 +98,20 @@ def _property_facts(scene: Scene) -> list[str]:
     """pickupable, isReceptacleObject, openable, cleanable/heatable/coolable/sliceable, toggleable."""
     things = sorted(scene.things, key=lambda t: t.id)
     facts = [_fact("pickupable", mangle(t.id)) for t in things if t.pickupable]
-    facts += [_fact("isReceptacleObject", mangle(t.id)) for t in things if t.type in C.MOVABLE_RECEPTACLES_SET]
+    facts += [
+        _fact("isReceptacleObject", mangle(t.id)) for t in things if t.type in C.MOVABLE_RECEPTACLES_SET
+    ]
     facts += [_fact("openable", mangle(r.id)) for r in scene.receptacles if r.type in C.OPENABLE_CLASS_SET]
     facts.append(_fact("atLocation", "agent1", mangle(scene.agent_loc)))
     for predicate, group in _ACTION_FACTS:
-        facts += [_fact(predicate, mangle(t.id)) for t in things if t.pickupable and t.type in C.VAL_ACTION_OBJECTS[group]]
-    facts += [_fact("toggleable", mangle(t.id)) for t in things if t.type in C.VAL_ACTION_OBJECTS["Toggleable"]]
+        facts += [
+            _fact(predicate, mangle(t.id))
+            for t in things
+            if t.pickupable and t.type in C.VAL_ACTION_OBJECTS[group]
+        ]
+    facts += [
+        _fact("toggleable", mangle(t.id)) for t in things if t.type in C.VAL_ACTION_OBJECTS["Toggleable"]
+    ]
     return facts
 
 
@@ -108,7 +126,11 @@ def _place_facts(scene: Scene) -> list[str]:
 
 def problem_text(scene: Scene, goal: Goal, problem_id: str) -> str:
     """The PDDL problem of a scene and goal."""
-    locations = sorted({r.loc for r in scene.receptacles} | {t.loc for t in scene.things} | {scene.agent_loc})
+    locations = {r.loc for r in scene.receptacles} | {t.loc for t in scene.things} | {scene.agent_loc}
+    locations = sorted(locations)
     facts = _type_facts(scene) + _property_facts(scene) + _place_facts(scene)
-    return (f"\n(define (problem plan_{problem_id})\n(:domain alfred)\n{_objects_section(scene, locations)}\n    \n\n"
-            f"(:init\n\n\n        {_INDENT.join(facts)}\n        )\n    \n\n{goal_pddl(goal)}")
+    return (
+        f"\n(define (problem plan_{problem_id})\n(:domain alfred)\n"
+        f"{_objects_section(scene, locations)}\n    \n\n"
+        f"(:init\n\n\n        {_INDENT.join(facts)}\n        )\n    \n\n{goal_pddl(goal)}"
+    )

@@ -31,8 +31,9 @@ class PlayResult:
     quit: bool = False
 
 
-def play_session(env: AlfworldEnv, task: Task, read: Callable[[], str | None],
-                 write: Callable[[str], None]) -> PlayResult:
+def play_session(
+    env: AlfworldEnv, task: Task, read: Callable[[], str | None], write: Callable[[str], None]
+) -> PlayResult:
     """Run one game: ``read`` returns the person's next line (None at end of input)."""
     obs = env.reset(task)
     write(obs.text)

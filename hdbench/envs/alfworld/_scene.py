@@ -23,8 +23,10 @@ _BASINS = {"Sink": "SinkBasin", "Bathtub": "BathtubBasin"}
 _SYNTH_COUNTS = {"StoveBurner": 4, "Drawer": 3, "Shelf": 2, "Cabinet": 3}
 LAMP_RECEPTACLES = ("Desk", "SideTable", "Dresser", "Shelf", "CoffeeTable", "DiningTable", "TVStand")
 """Where desk lamps stand (as in the official games)."""
-PLACEABLE = frozenset(t for types in C.VAL_RECEPTACLE_OBJECTS.values() for t in types
-                      if not t.endswith("Sliced")) - STATIC_RECEPTACLES
+PLACEABLE = (
+    frozenset(t for types in C.VAL_RECEPTACLE_OBJECTS.values() for t in types if not t.endswith("Sliced"))
+    - STATIC_RECEPTACLES
+)
 """Object types ALFRED can put in some receptacle: the pickable ones."""
 INSTANCE_COUNTS, INSTANCE_WEIGHTS = (1, 2, 3), (40, 35, 25)
 
@@ -122,8 +124,11 @@ class _Ids:
     def near(self, kind: str, anchor: str, rng: random.Random) -> str:
         """A fresh id for a ``kind`` instance close to ``anchor`` (an id or a location)."""
         parts = anchor.split("|")
-        base = [float(v) for v in parts[1:4]] if not anchor.startswith("loc|") else [
-            float(parts[1]) * 0.25, 0.9, float(parts[2]) * 0.25]
+        base = (
+            [float(v) for v in parts[1:4]]
+            if not anchor.startswith("loc|")
+            else [float(parts[1]) * 0.25, 0.9, float(parts[2]) * 0.25]
+        )
         while True:
             x, y, z = (v + rng.uniform(-0.35, 0.35) for v in base)
             new = thor_id(kind, x, abs(y), z)
@@ -173,8 +178,15 @@ def _lamps(plan: FloorPlan, receps: list[Receptacle], ids: _Ids, rng: random.Ran
 
 def _scenery(plan: FloorPlan, placed: set[str], ids: _Ids, rng: random.Random) -> list[Thing]:
     """Other object types of the plan (windows, chairs, light switches...) at navigable points."""
-    kinds = sorted(t for t in plan.object_types if t in C.OBJECTS_SET and t not in STATIC_RECEPTACLES
-                   and t not in placed and t not in LAMPS and t not in PLACEABLE)
+    kinds = sorted(
+        t
+        for t in plan.object_types
+        if t in C.OBJECTS_SET
+        and t not in STATIC_RECEPTACLES
+        and t not in placed
+        and t not in LAMPS
+        and t not in PLACEABLE
+    )
     out = []
     for kind in kinds:
         for _ in range(4 if kind == "StoveKnob" else 1):

@@ -18,6 +18,7 @@ from hdbench.envs.webshop._pages import (
     BUY_NOW,
     NEXT_PAGE,
     PREV_PAGE,
+    SEP,
     SUB_PAGES,
     PageKind,
     PageState,
@@ -51,7 +52,9 @@ class WebShopEnv:
 
     name = EnvName.WEBSHOP
 
-    def __init__(self, games: str | Path | None = None, max_steps: int = DEFAULT_MAX_STEPS, shop: Shop | None = None):
+    def __init__(
+        self, games: str | Path | None = None, max_steps: int = DEFAULT_MAX_STEPS, shop: Shop | None = None
+    ):
         """``games``: default game set folder (a task's ``source`` wins); ``max_steps``: step budget."""
         self.games = str(games) if games else None
         self.max_steps = max_steps
@@ -60,6 +63,7 @@ class WebShopEnv:
         self.goal: Goal | None = None
         self.state = PageState(instruction="")
         self.steps = 0
+        self.over = False
 
     # --- interface ------------------------------------------------------------------------------
     def reset(self, task: Task) -> Observation:
@@ -67,29 +71,32 @@ class WebShopEnv:
         self.shop = self._shop or open_shop(str(Path(task.source or self.games or "").resolve()))
         self.goal = self.shop.goal(task.task_id)
         self.state = PageState(instruction=self.goal.instruction_text)
-        self.steps = 0
+        self.steps, self.over = 0, False
         return Observation(
-            text=self.render(), task=self.goal.instruction_text, task_type=self.goal.category,
+            text=self.render(),
+            task=self.goal.instruction_text,
+            task_type=self.goal.category,
             admissible=self.admissible(),
-        )  # fmt: skip
+        )
 
     def step(self, action: str) -> Transition:
         """Apply one action; any string is accepted and judged here."""
         if self.goal is None or self.shop is None:
             raise RuntimeError("call reset() before step()")
-        if self.state.kind is PageKind.DONE:
-            return self._answer("Invalid action! The episode is over: the product was bought.", False)
+        if self.over:
+            return self._answer("Invalid action! The episode is over.", False)
         self.steps += 1
         name, arg = parse_action(action)
-        if name == "search":
+        if name == "search" or name.startswith("search["):  # "search[]" does not match the pattern
             result = self._search(arg)
         elif name == "click" and arg is not None:
             result = self._click(arg)
         else:
             result = self._answer("Invalid action! Write search[your query] or click[button text].", False)
         if not result.done and self.steps >= self.max_steps:
-            result.observation += f"{' [SEP] '}Step budget of {self.max_steps} actions used up: the episode is over."
-            result.done = True
+            result.observation += f"{SEP}Step budget of {self.max_steps} actions used up: episode over."
+            result.done, result.admissible = True, []
+        self.over = result.done
         return result
 
     def close(self) -> None:
@@ -114,12 +121,16 @@ class WebShopEnv:
     # --- transitions ----------------------------------------------------------------------------
     def _answer(self, text: str, valid: bool, reward: Reward | None = None) -> Transition:
         """A transition showing ``text``."""
-        done = self.state.kind is PageKind.DONE
+        done = self.over or self.state.kind is PageKind.DONE
         return Transition(
-            observation=text, done=done, won=bool(reward and reward.total >= 1.0 - 1e-9),
-            score=reward.total if reward else 0.0, parts=reward.parts() if reward else [],
-            valid=valid, admissible=[] if done else self.admissible(),
-        )  # fmt: skip
+            observation=text,
+            done=done,
+            won=bool(reward and reward.total >= 1.0 - 1e-9),
+            score=reward.total if reward else 0.0,
+            parts=reward.parts() if reward else [],
+            valid=valid,
+            admissible=[] if done else self.admissible(),
+        )
 
     def _page(self) -> Transition:
         """A valid transition showing the new page."""
@@ -136,7 +147,11 @@ class WebShopEnv:
     def _show_results(self, keywords: str, results: list[str], page: int) -> None:
         """Open a results page; like the original server this forgets the product and its options."""
         self.state.kind, self.state.keywords, self.state.results, self.state.page = (
-            PageKind.RESULTS, keywords, results, page)  # fmt: skip
+            PageKind.RESULTS,
+            keywords,
+            results,
+            page,
+        )
         self.state.asin, self.state.options = None, {}
 
     def _click(self, arg: str) -> Transition:
@@ -179,5 +194,9 @@ class WebShopEnv:
         """Why ``click[arg]`` does nothing here, with what can be clicked."""
         names = list(clickables(self.state, self.product()).values())
         shown = ", ".join(names[:MAX_LISTED]) + (" ..." if len(names) > MAX_LISTED else "")
-        what = "a product" if self.state.kind is PageKind.RESULTS and re.fullmatch(r"[a-z0-9]{10}", arg) else "a button"
+        what = (
+            "a product"
+            if self.state.kind is PageKind.RESULTS and re.fullmatch(r"[a-z0-9]{10}", arg)
+            else "a button"
+        )
         return f"Invalid action! '{arg}' is not {what} on this page. You can click: {shown or 'nothing'}."

@@ -16,7 +16,7 @@ import string
 from collections.abc import Iterator
 
 from hdbench.envs.webshop._taxonomy import ProductType, product_types
-from hdbench.envs.webshop._vocab import BRAND_PARTS, OPTION_POOLS
+from hdbench.envs.webshop._vocab import BRAND_PARTS, BRAND_SUFFIXES, OPTION_POOLS
 from hdbench.schema import Product, ProductOption
 
 ASIN_CHARS = string.ascii_uppercase + string.digits
@@ -38,9 +38,9 @@ _DESCRIPTIONS = (
 
 
 def brand_names() -> list[str]:
-    """The 600 invented brand names, in a fixed order."""
+    """The invented brand names (7,800: stem + optional second word), in a fixed order."""
     first, second = BRAND_PARTS
-    return [a + b for a in first for b in second]
+    return sorted({f"{a}{b} {c}".strip() for a in first for b in second for c in BRAND_SUFFIXES})
 
 
 def make_asin(rng: random.Random, taken: set[str]) -> str:
@@ -84,7 +84,9 @@ def draw_price(kind: ProductType, rng: random.Random) -> tuple[list[float], floa
     return [round(base, 2)], round(base, 2)
 
 
-def draw_title(kind: ProductType, brand: str, attrs: list[str], options: list[ProductOption], rng: random.Random) -> str:
+def draw_title(
+    kind: ProductType, brand: str, attrs: list[str], options: list[ProductOption], rng: random.Random
+) -> str:
     """A marketplace-style title: brand, descriptor, attribute phrases, noun, audience, spec."""
     parts = [brand]
     if rng.random() < 0.7:
@@ -105,25 +107,41 @@ def draw_text(kind: ProductType, brand: str, attrs: list[str], rng: random.Rando
     bullets = []
     for template in rng.sample(_BULLETS, rng.randint(3, len(_BULLETS))):
         a, a2 = rng.sample(attrs, 2) if len(attrs) > 1 else (attrs[0], attrs[0])
-        fields = dict(A=a.upper(), A2=a2.upper(), attr=a, attr2=a2, noun=noun, brand=brand, BRAND=brand.upper())
+        fields = dict(
+            A=a.upper(), A2=a2.upper(), attr=a, attr2=a2, noun=noun, brand=brand, BRAND=brand.upper()
+        )
         bullets.append(template.format(**fields))
     a, a2 = rng.sample(attrs, 2) if len(attrs) > 1 else (attrs[0], attrs[0])
     desc = rng.choice(_DESCRIPTIONS).format(brand=brand, Brand2=brand, noun=noun, attr=a, attr2=a2)
+    said = " ".join(bullets).lower() + " " + desc.lower()
+    unsaid = [x for x in attrs if x not in said]
+    if unsaid:  # every attribute is readable somewhere on the item's pages
+        bullets.append(f"MORE TO LOVE: {', '.join(unsaid)}.")
     return bullets, desc
 
 
 def draw_product(kind: ProductType, brand: str, asin: str, rng: random.Random) -> Product:
     """One product of ``kind``."""
-    attrs = rng.sample(kind.attributes, rng.randint(min(2, len(kind.attributes)), min(5, len(kind.attributes))))
+    attrs = rng.sample(
+        kind.attributes, rng.randint(min(2, len(kind.attributes)), min(5, len(kind.attributes)))
+    )
     options = draw_options(kind, rng)
     pricing, price = draw_price(kind, rng)
     bullets, desc = draw_text(kind, brand, attrs, rng)
     return Product.model_construct(
-        asin=asin, name=draw_title(kind, brand, attrs, options, rng), category=kind.category,
-        query=kind.query, product_category=kind.product_category, pricing=pricing, price=price,
-        small_description=bullets, full_description=desc, customization_options=options,
-        attributes=attrs, rating="N.A.",
-    )  # fmt: skip
+        asin=asin,
+        name=draw_title(kind, brand, attrs, options, rng),
+        category=kind.category,
+        query=kind.query,
+        product_category=kind.product_category,
+        pricing=pricing,
+        price=price,
+        small_description=bullets,
+        full_description=desc,
+        customization_options=options,
+        attributes=attrs,
+        rating="N.A.",
+    )
 
 
 def iter_products(n: int, seed: int) -> Iterator[Product]:

@@ -63,9 +63,13 @@ def instruction_core(product: Product, attrs: Sequence[str], audience: str, rng:
     """The instruction without options and price, in one of the original's phrasings."""
     attrs_and = " and ".join(attrs) if len(attrs) < 3 else ", ".join(attrs[:-1]) + " and " + attrs[-1]
     text = rng.choice(_TEMPLATES).format(
-        a=_article(product.query), query=product.query, attrs_and=attrs_and,
-        attrs_comma=", ".join(attrs), audience=audience, is_="is" if _article(product.query) else "are",
-    )  # fmt: skip
+        a=_article(product.query),
+        query=product.query,
+        attrs_and=attrs_and,
+        attrs_comma=", ".join(attrs),
+        audience=audience,
+        is_="is" if _article(product.query) else "are",
+    )
     return re.sub(r"\ba ([aeiou])", r"an \1", " ".join(text.split()))
 
 
@@ -77,15 +81,23 @@ def option_text(options: Sequence[GoalOption]) -> str:
 def goal_for(product: Product, rng: random.Random, audiences: Sequence[str] = ("",)) -> dict:
     """One goal (without id and split) for ``product``: attributes, one option combination, price."""
     attrs = rng.sample(product.attributes, rng.randint(1, min(3, len(product.attributes))))
-    options = [GoalOption(name=o.name, value=rng.choice(o.values)) for o in sorted(
-        product.customization_options, key=lambda o: o.name)]  # fmt: skip
+    options = [
+        GoalOption(name=o.name, value=rng.choice(o.values))
+        for o in sorted(product.customization_options, key=lambda o: o.name)
+    ]
     upper, price_text = price_bound(product.price, rng)
     core = instruction_core(product, attrs, rng.choice(audiences).lower(), rng)
     return dict(
-        asin=product.asin, category=product.category, query=product.query, name=product.name,
-        product_category=product.product_category, instruction_text=core + option_text(options) + price_text,
-        attributes=attrs, goal_options=options, price_upper=upper,
-    )  # fmt: skip
+        asin=product.asin,
+        category=product.category,
+        query=product.query,
+        name=product.name,
+        product_category=product.product_category,
+        instruction_text=core + option_text(options) + price_text,
+        attributes=attrs,
+        goal_options=options,
+        price_upper=upper,
+    )
 
 
 def attribute_weights(goals: Sequence[dict]) -> list[float]:

@@ -9,35 +9,55 @@ from __future__ import annotations
 
 import re
 
+# fmt: off
 COLOR_SET: tuple[str, ...] = (
-    "alabaster", "apricot", "aqua", "ash", "asphalt", "azure",
-    "banana", "beige", "black", "blue", "blush", "bordeaux", "bronze",
-    "brown", "burgundy", "camel", "camo", "caramel", "champagne",
-    "charcoal", "cheetah", "chestnut", "chocolate", "christmas", "coffee",
-    "cognac", "copper", "coral", "cranberry", "cream", "crystal", "dark",
-    "denim", "eggplant", "elephant", "espresso", "fuchsia", "gold", "granite",
-    "grape", "graphite", "grass", "gray", "green", "grey", "heather", "indigo",
-    "ivory", "ivy", "khaki", "lavender", "lemon", "leopard", "light", "lilac",
-    "lime", "magenta", "maroon", "mauve", "merlot", "midnight", "mint", "mocha",
-    "multicolor", "mushroom", "mustard", "natural", "navy", "nude", "olive",
-    "orange", "peach", "pewter", "pink", "plum", "purple", "rainbow", "red",
-    "rose", "royal", "rust", "sand", "sapphire", "seashell", "silver", "skull",
-    "slate", "steel", "stone", "stonewash", "sunflower", "tan", "taupe", "teal",
-    "tiger", "turquoise", "violet", "walnut", "wheat", "white", "wine", "yellow",
-)  # fmt: skip
+    "alabaster", "apricot", "aqua", "ash", "asphalt", "azure", "banana", "beige", "black", "blue",
+    "blush", "bordeaux", "bronze", "brown", "burgundy", "camel", "camo", "caramel", "champagne",
+    "charcoal", "cheetah", "chestnut", "chocolate", "christmas", "coffee", "cognac", "copper", "coral",
+    "cranberry", "cream", "crystal", "dark", "denim", "eggplant", "elephant", "espresso", "fuchsia",
+    "gold", "granite", "grape", "graphite", "grass", "gray", "green", "grey", "heather", "indigo",
+    "ivory", "ivy", "khaki", "lavender", "lemon", "leopard", "light", "lilac", "lime", "magenta",
+    "maroon", "mauve", "merlot", "midnight", "mint", "mocha", "multicolor", "mushroom", "mustard",
+    "natural", "navy", "nude", "olive", "orange", "peach", "pewter", "pink", "plum", "purple",
+    "rainbow", "red", "rose", "royal", "rust", "sand", "sapphire", "seashell", "silver", "skull",
+    "slate", "steel", "stone", "stonewash", "sunflower", "tan", "taupe", "teal", "tiger", "turquoise",
+    "violet", "walnut", "wheat", "white", "wine", "yellow",
+)
 
 SIZE_SET: tuple[str, ...] = (
-    "xx-large", "3x-large", "4x-large", "5x-large", "x-large", "x-small",
-    "medium", "large", "small", "queen", "twin", "full", "king", "one size", "pack",
-)  # fmt: skip
+    "xx-large", "3x-large", "4x-large", "5x-large", "x-large", "x-small", "medium", "large", "small",
+    "queen", "twin", "full", "king", "one size", "pack",
+)
+
+# fmt: on
 
 _SIZE_REGEXES: tuple[str, ...] = (
-    r"(.*)neck(.*)sleeve", r"(.*) women \| (.*) men", r"(.*)w x(.*)l", r"(.*)w by (.*)l",
-    r"(.*)w x(.*)h", r"(.*)wide", r"(.*)x-wide", r"(.*)narrow", r"(.*)petite", r"(.*)inch",
-    r"(.*)plus", r"(.*)mm", r"women(.*)", r"(.*)x(.*)", r"(.*)ft", r"(.*)feet", r"(.*)meter",
-    r"(.*)yards", r"(.*)\*(.*)", r"(.*)\-(.*)", r'(\d+)"$', r"(\d+)f$", r"(\d+)m$",
-    r"(\d+)cm$", r"(\d+)g$",
-)  # fmt: skip
+    r"(.*)neck(.*)sleeve",
+    r"(.*) women \| (.*) men",
+    r"(.*)w x(.*)l",
+    r"(.*)w by (.*)l",
+    r"(.*)w x(.*)h",
+    r"(.*)wide",
+    r"(.*)x-wide",
+    r"(.*)narrow",
+    r"(.*)petite",
+    r"(.*)inch",
+    r"(.*)plus",
+    r"(.*)mm",
+    r"women(.*)",
+    r"(.*)x(.*)",
+    r"(.*)ft",
+    r"(.*)feet",
+    r"(.*)meter",
+    r"(.*)yards",
+    r"(.*)\*(.*)",
+    r"(.*)\-(.*)",
+    r'(\d+)"$',
+    r"(\d+)f$",
+    r"(\d+)m$",
+    r"(\d+)cm$",
+    r"(\d+)g$",
+)
 SIZE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(s) for s in SIZE_SET + _SIZE_REGEXES)
 NOT_MATCHED = "not_matched"
 

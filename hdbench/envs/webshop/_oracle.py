@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hdbench.envs.webshop._pages import BUY_NOW, NEXT_PAGE, PRODUCT_WINDOW
+from hdbench.envs.webshop._search import document_text
 from hdbench.envs.webshop._shop import Shop
 from hdbench.schema import Goal
 
@@ -23,15 +24,22 @@ def result_page(shop: Shop, query: str, asin: str) -> int | None:
 
 
 def find_product(shop: Shop, goal: Goal) -> list[str]:
-    """Actions from the search page to the goal product's results page: the instruction first, else its title."""
-    page = result_page(shop, goal.instruction_text, goal.asin)
-    if page is not None and page <= MAX_PAGES_BY_INSTRUCTION:
-        return [f"search[{goal.instruction_text}]"] + [f"click[{NEXT_PAGE}]"] * (page - 1)
-    title = shop.products[goal.asin].name
-    page = result_page(shop, title, goal.asin)
-    if page is None:
-        raise LookupError(f"{goal.goal_id}: product {goal.asin} is not found by its own title")
-    return [f"search[{title}]"] + [f"click[{NEXT_PAGE}]"] * (page - 1)
+    """Actions from the search page to the goal product's results page.
+
+    The instruction first (if the product is on its first pages), else the product's title, else its
+    whole indexed text (titles repeat in a large catalogue: brand and type are shared by many products).
+    """
+    product = shop.products[goal.asin]
+    queries = [
+        (goal.instruction_text, MAX_PAGES_BY_INSTRUCTION),
+        (product.name, 5),
+        (document_text(product), 5),
+    ]
+    for query, max_page in queries:
+        page = result_page(shop, query, goal.asin)
+        if page is not None and page <= max_page:
+            return [f"search[{query}]"] + [f"click[{NEXT_PAGE}]"] * (page - 1)
+    raise LookupError(f"{goal.goal_id}: product {goal.asin} is not found by its title nor by its text")
 
 
 def oracle_actions(shop: Shop, goal: Goal) -> Iterator[str]:
@@ -41,4 +49,3 @@ def oracle_actions(shop: Shop, goal: Goal) -> Iterator[str]:
     for option in goal.goal_options:
         yield f"click[{option.value}]"
     yield f"click[{BUY_NOW}]"
-

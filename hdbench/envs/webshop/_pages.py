@@ -120,12 +120,40 @@ def render_done(state: PageState) -> list[str]:
     """The thank-you page with the purchase and its score (goal fields are blank, as in the original)."""
     options = json.dumps(state.options)
     return [
-        "Thank you for shopping with us!", "Your code:", "None", "(Paste it in your MTurk interface.)",
-        "Purchased", "asin", str(state.asin), "options", options, "attrs", "None", "category", "None",
-        "query", "None", "product category", "None", "Target", "asin", "options", "attrs", "price upper",
-        "instuction text", "category", "product category", "query", "Goal", "None", "Reward",
-        "Your score (min 0.0, max 1.0)", str(state.reward), "Reward Details", "None",
-    ]  # fmt: skip
+        "Thank you for shopping with us!",
+        "Your code:",
+        "None",
+        "(Paste it in your MTurk interface.)",
+        "Purchased",
+        "asin",
+        str(state.asin),
+        "options",
+        options,
+        "attrs",
+        "None",
+        "category",
+        "None",
+        "query",
+        "None",
+        "product category",
+        "None",
+        "Target",
+        "asin",
+        "options",
+        "attrs",
+        "price upper",
+        "instuction text",
+        "category",
+        "product category",
+        "query",
+        "Goal",
+        "None",
+        "Reward",
+        "Your score (min 0.0, max 1.0)",
+        str(state.reward),
+        "Reward Details",
+        "None",
+    ]
 
 
 def render(state: PageState, catalogue: dict[str, Product]) -> str:

@@ -22,14 +22,16 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import spacy
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, utils
 
 from hdbench.envs.webshop._normalize import normalize_color
 from hdbench.schema import Goal, Product, ScorePart
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +85,10 @@ class Reward(BaseModel):
 
 
 @functools.cache
-def nlp() -> spacy.language.Language:
+def nlp() -> Language:
     """The real ``en_core_web_sm`` 3.8 pipeline (tagger only: POS tags are all the reward uses)."""
+    import spacy  # imported on first use: it is slow to import and only purchases need it
+
     for name in SPACY_MODELS:
         try:
             model = spacy.load(name, exclude=["parser", "ner", "lemmatizer"])
@@ -117,7 +121,9 @@ def title_score(bought_title: str, goal_title: str) -> float:
 def type_match(bought: TypeKey, goal: TypeKey) -> TypeMatch:
     """r_type: is the bought product the same kind of thing as the goal product?"""
     query_match = bought.query == goal.query
-    category_match = len(category_levels(bought.product_category) & category_levels(goal.product_category)) >= 2
+    category_match = (
+        len(category_levels(bought.product_category) & category_levels(goal.product_category)) >= 2
+    )
     score = title_score(bought.name, goal.name)
     r_type = 1.0 if (query_match or category_match or score > 0.2) else 0.5
     if score < 0.1:
@@ -156,7 +162,9 @@ def option_matches(chosen: Sequence[str], goal_options: Sequence[str]) -> int:
     )
 
 
-def compute_reward(product: Product, goal: Goal, chosen: dict[str, str], price: float | None = None) -> Reward:
+def compute_reward(
+    product: Product, goal: Goal, chosen: dict[str, str], price: float | None = None
+) -> Reward:
     """The reward of buying ``product`` with options ``chosen`` (name -> value) for ``goal``."""
     price = product.price if price is None else price
     kind = type_match(

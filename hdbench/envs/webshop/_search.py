@@ -92,6 +92,7 @@ class SearchIndex:
             return []
         schema = self._index.schema
         clauses = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, "contents", t)) for t in terms]
-        hits = self._searcher.search(tantivy.Query.boolean_query(clauses), k + 10).hits
+        # count=False: no total hit count, which lets tantivy skip non-competitive documents
+        hits = self._searcher.search(tantivy.Query.boolean_query(clauses), k + 10, count=False).hits
         rows = sorted((-score, self._searcher.doc(addr)["row"][0]) for score, addr in hits)
         return [self.asins[row] for _, row in rows[:k]]

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- the taxonomy is a data table, one product type per line
 """Product types of the generated catalogue: five categories, many types each.
 
 One line per type: ``query | title noun | breadcrumb below the category root | attributes |
@@ -161,14 +162,24 @@ def _parse(category: str, line: str) -> ProductType:
     lo, hi = (float(x) for x in price.split("-"))
     options = tuple(tuple(o.split("=")) for o in _split(opts))
     return ProductType(
-        category, query, noun, f"{CATEGORY_ROOTS[category]} › {path}", _split(attrs),
-        options, (lo, hi), _split(descriptors), _split(audiences),
-    )  # fmt: skip
+        category,
+        query,
+        noun,
+        f"{CATEGORY_ROOTS[category]} › {path}",
+        _split(attrs),
+        options,
+        (lo, hi),
+        _split(descriptors),
+        _split(audiences),
+    )
 
 
 @functools.cache
 def product_types() -> tuple[ProductType, ...]:
     """Every product type, category by category, in file order."""
     return tuple(
-        _parse(cat, line) for cat, block in _TYPES.items() for line in block.strip().splitlines() if line.strip()
+        _parse(cat, line)
+        for cat, block in _TYPES.items()
+        for line in block.strip().splitlines()
+        if line.strip()
     )

@@ -7,10 +7,12 @@ clickable of its own, as on the original item page.
 
 from __future__ import annotations
 
+# fmt: off
 OPTION_POOLS: dict[str, tuple[str, ...]] = {
     "apparel_color": (
         "black", "white", "heather grey", "navy blue", "charcoal", "olive green", "burgundy", "khaki",
-        "royal blue", "light pink", "wine red", "army green", "beige", "light blue", "dark grey", "coral",
+        "royal blue", "light pink", "wine red", "army green", "beige", "light blue", "dark grey",
+        "coral",
     ),
     "apparel_size": ("x-small", "small", "medium", "large", "x-large", "xx-large", "3x-large", "4x-large"),
     "shoe_size": ("5", "5.5", "6", "6.5", "7", "7.5", "8", "8.5", "9", "9.5", "10", "10.5", "11", "12", "13"),
@@ -21,8 +23,8 @@ OPTION_POOLS: dict[str, tuple[str, ...]] = {
     ),
     "hair_length": ("12 inch", "14 inch", "16 inch", "18 inch", "20 inch", "22 inch", "24 inch", "26 inch"),
     "scent": (
-        "lavender", "vanilla", "unscented", "eucalyptus mint", "coconut", "rose", "sandalwood", "citrus",
-        "tea tree", "fresh linen", "ocean breeze", "cherry blossom",
+        "lavender", "vanilla", "unscented", "eucalyptus mint", "coconut", "rose", "sandalwood",
+        "citrus", "tea tree", "fresh linen", "ocean breeze", "cherry blossom",
     ),
     "volume": ("1 fl oz", "1.7 fl oz", "2 fl oz", "3.4 fl oz", "4 fl oz", "8 fl oz", "12 fl oz", "16 fl oz"),
     "shade": (
@@ -41,16 +43,16 @@ OPTION_POOLS: dict[str, tuple[str, ...]] = {
         "pixel 9",
     ),
     "flavor": (
-        "original", "sea salt", "barbecue", "sour cream & onion", "honey mustard", "jalapeno", "cheddar",
-        "salt & vinegar", "chili lime", "garlic parmesan",
+        "original", "sea salt", "barbecue", "sour cream & onion", "honey mustard", "jalapeno",
+        "cheddar", "salt & vinegar", "chili lime", "garlic parmesan",
     ),
     "sweet_flavor": (
-        "chocolate", "vanilla bean", "strawberry", "peanut butter", "salted caramel", "cookies & cream",
-        "birthday cake", "mint chocolate", "blueberry", "cinnamon",
+        "chocolate", "vanilla bean", "strawberry", "peanut butter", "salted caramel",
+        "cookies & cream", "birthday cake", "mint chocolate", "blueberry", "cinnamon",
     ),
     "drink_flavor": (
-        "original", "decaf", "french vanilla", "hazelnut", "mocha", "caramel", "peppermint", "pumpkin spice",
-        "dark roast", "medium roast", "light roast",
+        "original", "decaf", "french vanilla", "hazelnut", "mocha", "caramel", "peppermint",
+        "pumpkin spice", "dark roast", "medium roast", "light roast",
     ),
     "weight": (
         "3 ounce (pack of 1)", "4 ounce (pack of 2)", "8 ounce (pack of 1)", "12 ounce (pack of 1)",
@@ -66,23 +68,32 @@ OPTION_POOLS: dict[str, tuple[str, ...]] = {
     "rug_size": ("2' x 3'", "3' x 5'", "4' x 6'", "5' x 7'", "6' x 9'", "8' x 10'", "9' x 12'"),
     "curtain_size": ("42w x 63l", "42w x 84l", "52w x 63l", "52w x 84l", "52w x 95l", "84w x 84l"),
     "furniture_size": (
-        "small", "medium", "large", "2-tier", "3-tier", "4-tier", "5-tier", "24 inch", "30 inch", "36 inch",
+        "small", "medium", "large", "2-tier", "3-tier", "4-tier", "5-tier", "24 inch", "30 inch",
+        "36 inch",
     ),
     "pillow_size": ("16 x 16 inch", "18 x 18 inch", "20 x 20 inch", "22 x 22 inch", "12 x 20 inch"),
     "material": ("solid wood", "metal", "bamboo", "engineered wood", "rattan", "velvet", "linen", "leather"),
     "set_count": ("set of 1", "set of 2", "set of 4", "set of 6"),
     "jewelry_color": ("gold", "silver", "rose gold", "white gold", "black", "two tone"),
     "band_size": ("38mm", "40mm", "41mm", "42mm", "44mm", "45mm"),
-}  # fmt: skip
+}
 
 BRAND_PARTS: tuple[tuple[str, ...], tuple[str, ...]] = (
     (
-        "Ar", "Bel", "Cor", "Dex", "El", "Fen", "Gal", "Hal", "Iv", "Jor", "Kel", "Lum", "Mar", "Nov", "Or",
-        "Pax", "Quin", "Ros", "Sol", "Tav", "Ul", "Vex", "Wyn", "Xan", "Yar", "Zen", "Bri", "Cla", "Dor", "Ev",
+        "Ar", "Bel", "Cor", "Dex", "El", "Fen", "Gal", "Hal", "Iv", "Jor", "Kel", "Lum", "Mar", "Nov",
+        "Or", "Pax", "Quin", "Ros", "Sol", "Tav", "Ul", "Vex", "Wyn", "Xan", "Yar", "Zen", "Bri",
+        "Cla", "Dor", "Ev",
     ),
     (
-        "a", "ella", "ora", "ix", "on", "ana", "ex", "io", "ia", "ly", "ton", "ova", "ique", "enza", "ara",
-        "is", "eo", "ida", "um", "os",
+        "a", "ella", "ora", "ix", "on", "ana", "ex", "io", "ia", "ly", "ton", "ova", "ique", "enza",
+        "ara", "is", "eo", "ida", "um", "os",
     ),
+)
+# fmt: on
+"""Syllables brand names are made of (600 stems)."""
+
+BRAND_SUFFIXES: tuple[str, ...] = (
+    "", "", "", "", "Home", "Pro", "Co", "Life", "Lab", "Essentials", "Works", "Studio", "Basics", "Craft",
+    "Living", "Naturals",
 )  # fmt: skip
-"""Syllables brand names are drawn from (600 distinct invented brands)."""
+"""Second words of brand names ("" four times: most brands are one word); 7,800 brands in all."""

@@ -1,0 +1,114 @@
+"""A prompt strategy over one chat loop: messages in, a parsed reply out. Pure: no I/O.
+
+The observation is the user turn; the model's reply is parsed into thought / state / action.
+A reply with no action is returned with ``action=""`` and ``ok=False``: the runner sends it on as
+an (invalid) action, so it is recorded, never a crash.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from hdbench.agents._prompt import PromptFile, Strategy, Turn
+from hdbench.envs import Observation
+
+FORMATS = {
+    Strategy.REACT: "Reply with exactly two lines:\nThought: <your reasoning>\nAction: <one command>",
+    Strategy.ACT: "Reply with exactly one line:\nAction: <one command>",
+}
+
+
+class Parsed(BaseModel):
+    """A reply taken apart."""
+
+    thought: str | None = None
+    state: str | None = None
+    action: str = ""
+    ok: bool = False
+
+
+class Agent:
+    """Builds the messages of an episode and parses replies, following a ``PromptFile``."""
+
+    def __init__(self, prompt: PromptFile, show_admissible: bool = False, history: int = 12):
+        self.prompt = prompt
+        self.show_admissible = show_admissible
+        self.history = history
+
+    @property
+    def prompt_version(self) -> str:
+        return self.prompt.id
+
+    def first_messages(self, first: Observation, hints: list[str] | None = None) -> list[dict]:
+        """System message (instructions + exemplars) and the first user turn (hints, then observation)."""
+        system = self.prompt.system.replace("{format}", self.reply_format())
+        examples = self._exemplars(first.task_type)
+        if examples:
+            system += "\n\nHere is an example episode:\n" + "\n".join(
+                f"[environment]\n{t.observation}\n[you]\n{t.reply}" for t in examples
+            )
+        user = self.user_message(first.text, first.admissible)
+        if hints:
+            user = "\n".join([self.prompt.hints_header, *(f"- {h}" for h in hints), "", user])
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    def user_message(self, observation: str, admissible: list[str] | None = None) -> str:
+        """The user turn for an observation (with the admissible commands when shown)."""
+        if self.show_admissible and admissible:
+            return f"{observation}\n\nAdmissible commands: {', '.join(admissible)}"
+        return observation
+
+    def window(self, messages: list[dict]) -> list[dict]:
+        """What is sent: system, first user turn, and the last ``history`` exchanges."""
+        head, rest = messages[:2], messages[2:]
+        keep = max(0, len(rest) - 2 * self.history)
+        return head + rest[keep + (keep % 2) :]
+
+    def reply_format(self) -> str:
+        """The reply-format description placed in the instructions."""
+        if self.prompt.strategy == Strategy.STATEACT:
+            lines = [f">{f}: <...>" for f in self.prompt.state_fields] + [">thought: <...>", ">action: <one command>"]
+            return "Reply with exactly these lines:\n" + "\n".join(lines)
+        return FORMATS[self.prompt.strategy]
+
+    def parse(self, reply: str) -> Parsed:
+        """Take a reply apart into thought, state and action."""
+        fields = _fields(reply)
+        action = _clean_action(fields.pop("action", "") or self._bare_action(reply))
+        thought = fields.pop("thought", None)
+        state = None
+        if self.prompt.strategy == Strategy.STATEACT:
+            state = "\n".join(f"{k}: {fields[k]}" for k in self.prompt.state_fields if k in fields) or None
+        return Parsed(thought=thought, state=state, action=action, ok=bool(action))
+
+    def _bare_action(self, reply: str) -> str:
+        """ReAct/Act: a reply that is one bare line (no ``name:`` fields) is taken as the action."""
+        lines = [line for line in reply.splitlines() if line.strip()]
+        if self.prompt.strategy != Strategy.STATEACT and len(lines) == 1 and not FIELD.match(lines[0]):
+            return lines[0]
+        return ""
+
+    def _exemplars(self, category: str) -> list[Turn]:
+        return self.prompt.exemplars.get(category) or self.prompt.exemplars.get("*", [])
+
+
+FIELD = re.compile(r"^\s*>?\s*([a-z][a-z ]{1,30}?)\s*:\s*(.*)$", re.IGNORECASE)
+
+
+def _fields(reply: str) -> dict[str, str]:
+    """``name: value`` lines (optionally ``>``-prefixed) by lowercased name; the first wins."""
+    fields: dict[str, str] = {}
+    for line in reply.splitlines():
+        match = FIELD.match(line)
+        if match:
+            fields.setdefault(match[1].strip().lower(), match[2].strip())
+    return fields
+
+
+def _clean_action(action: str) -> str:
+    """Strip quotes, backticks, a leading ``>`` and a trailing period the model may add."""
+    action = action.strip().strip("`\"'").strip()
+    action = action.removeprefix(">").strip()
+    return action[:-1] if action.endswith(".") and not action.endswith("..") else action

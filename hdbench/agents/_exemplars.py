@@ -1,0 +1,183 @@
+"""Building few-shot exemplars from expert demonstrations, with thoughts we wrote.
+
+The expert (ALFWorld's planner, WebShop's oracle) plays a generated *train* game; each of its
+commands gets a thought from the templates below (written by the hdbench authors, keyed by the
+command's verb) and, for StateAct, a state tracked from the commands so far. The result is
+stored in a prompt YAML under ``prompts/``; ``make_prompt_files`` rebuilds them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hdbench.agents._prompt import Strategy, Turn
+from hdbench.envs import Env, Task, expert_for
+
+ALFWORLD_THOUGHTS: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"^go to (?P<r>.+)$"), "What I need could be at the {r}; I go and look there."),
+    (re.compile(r"^open (?P<r>.+)$"), "The {r} is closed, so I open it to see what is inside."),
+    (re.compile(r"^close (?P<r>.+)$"), "I close the {r} again."),
+    (re.compile(r"^take (?P<o>.+) from (?P<r>.+)$"), "Here is the {o} the task asks for; I take it."),
+    (re.compile(r"^(?:put|move) (?P<o>.+?) (?:in/on|in|on|to) (?P<r>.+)$"),
+     "I am at the {r} holding the {o}, so I put it there to finish the task."),
+    (re.compile(r"^heat (?P<o>.+) with (?P<r>.+)$"), "The {o} has to be hot; I heat it with the {r}."),
+    (re.compile(r"^cool (?P<o>.+) with (?P<r>.+)$"), "The {o} has to be cool; I cool it with the {r}."),
+    (re.compile(r"^clean (?P<o>.+) with (?P<r>.+)$"), "The {o} has to be clean; I wash it in the {r}."),
+    (re.compile(r"^use (?P<r>.+)$"), "I switch on the {r} so I can look at the object under its light."),
+    (re.compile(r"^(?:toggle) (?P<r>.+)$"), "I switch the {r}."),
+    (re.compile(r"^examine (?P<r>.+)$"), "I examine the {r} closely."),
+]
+WEBSHOP_THOUGHTS: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"^search\[(?P<q>.*)\]$"), "I search with the key words of the request: {q}."),
+    (re.compile(r"^click\[buy now\]$", re.IGNORECASE), "The item and its options match the request; I buy it."),
+    (re.compile(r"^click\[(?P<b>[A-Z0-9]{10})\]$"), "Product {b} matches the request and the price limit; I open it."),
+    (re.compile(r"^click\[(?P<b>.+)\]$"), "The request asks for {b}; I select that option."),
+]
+
+
+def thought_for(action: str, webshop: bool = False) -> str:
+    """Our written thought for a command (by its verb)."""
+    for pattern, template in WEBSHOP_THOUGHTS if webshop else ALFWORLD_THOUGHTS:
+        match = pattern.match(action)
+        if match:
+            return template.format(**match.groupdict())
+    return "I continue with the plan."
+
+
+def demonstration(env: Env, task: Task, max_steps: int = 60) -> list[tuple[str, str]]:
+    """(observation, expert action) pairs of one expert episode; fails if the expert does not win."""
+    observation = env.reset(task).text
+    expert, pairs = expert_for(env), []
+    for _ in range(max_steps):
+        action = expert()
+        if action is None:
+            break
+        pairs.append((observation, action))
+        transition = env.step(action)
+        observation = transition.observation
+        if transition.done:
+            if not transition.won:
+                break
+            return pairs
+    raise ValueError(f"the expert did not win {task.task_id}; pick another game for exemplars")
+
+
+def turns(pairs: list[tuple[str, str]], strategy: Strategy, goal: str, webshop: bool = False) -> list[Turn]:
+    """Exemplar turns in a strategy's reply layout."""
+    state = _State(goal)
+    out = []
+    for observation, action in pairs:
+        thought = thought_for(action, webshop)
+        if strategy == Strategy.REACT:
+            reply = f"Thought: {thought}\nAction: {action}"
+        elif strategy == Strategy.ACT:
+            reply = f"Action: {action}"
+        else:
+            reply = "\n".join([*state.lines(webshop), f">thought: {thought}", f">action: {action}"])
+        out.append(Turn(observation=observation, reply=reply))
+        state.apply(action)
+    return out
+
+
+class _State:
+    """What a StateAct reply restates, tracked from the commands so far."""
+
+    def __init__(self, goal: str):
+        self.goal, self.visited, self.location, self.inventory = goal, [], "start", "nothing"
+        self.page, self.selection = "search page", []
+
+    def lines(self, webshop: bool) -> list[str]:
+        if webshop:
+            return [f">goal: {self.goal}", f">current location: {self.page}",
+                    f">current selection: {', '.join(self.selection) or 'nothing'}"]
+        return [f">goal: {self.goal}", f">locations visited: {', '.join(self.visited) or 'none'}",
+                f">current location: {self.location}", f">current inventory: {self.inventory}"]
+
+    def apply(self, action: str) -> None:
+        if action.startswith("go to "):
+            self.location = action[6:]
+            self.visited.append(self.location)
+        elif action.startswith("take "):
+            self.inventory = action[5:].split(" from ")[0]
+        elif action.startswith(("put ", "move ")):
+            self.inventory = "nothing"
+        elif action.startswith("search["):
+            self.page, self.selection = "search results", []
+        elif re.match(r"^click\[[A-Z0-9]{10}\]$", action):
+            self.page, self.selection = f"item page {action[6:-1]}", []
+        elif action.startswith("click[") and action.lower() != "click[buy now]":
+            self.selection.append(action[6:-1])
+
+
+ALFWORLD_SYSTEM = """You are an agent in a text household (ALFWorld). Each turn you read what you observe and \
+reply with one command to reach the goal in your task.
+Commands: go to <receptacle>, open <receptacle>, close <receptacle>, take <object> from <receptacle>, \
+move <object> to <receptacle>, heat <object> with <receptacle>, cool <object> with <receptacle>, \
+clean <object> with <receptacle>, use <lamp>, examine <thing>, inventory, look.
+Things are named with a number ("mug 1", "countertop 2"); use the exact names you observe. \
+If a command answers "Nothing happens.", it was not possible: try something different.
+{format}"""
+
+WEBSHOP_SYSTEM = """You are shopping on a web store (WebShop) for the item in your instruction. \
+Each turn you read the page (fields separated by [SEP]) and reply with one action.
+Actions: search[<keywords>] on the search page; click[<button>] for any button or product id on the page \
+("Back to Search", "< Prev", "Next >", a product id like B0ABC12345, an option value, "Description", \
+"Features", "Reviews", "Buy Now"). Choose the product that matches the instruction and price limit, \
+click each option the instruction asks for, then click[Buy Now].
+{format}"""
+
+STATE_FIELDS = {
+    "alfworld": ["goal", "locations visited", "current location", "current inventory"],
+    "webshop": ["goal", "current location", "current selection"],
+}
+
+
+def prompt_files(env_name: str, demos: dict[str, tuple[str, list[tuple[str, str]]]], source: str) -> list[dict]:
+    """Prompt files (as dicts) for every strategy, from ``category -> (goal, demonstration)``."""
+    webshop = env_name == "webshop"
+    files = []
+    for strategy in Strategy:
+        exemplars = {cat: [t.model_dump() for t in turns(pairs, strategy, goal, webshop)]
+                     for cat, (goal, pairs) in demos.items()}
+        files.append({
+            "name": f"{strategy}-{env_name}", "version": "1", "strategy": str(strategy), "env": env_name,
+            "state_fields": STATE_FIELDS[env_name] if strategy == Strategy.STATEACT else [],
+            "system": WEBSHOP_SYSTEM if webshop else ALFWORLD_SYSTEM, "exemplars": exemplars,
+            "source": source,
+        })
+    return files
+
+
+def main() -> None:
+    """Rebuild the shipped prompt files: ``python -m hdbench.agents._exemplars ENV GAMES [SPLIT]``."""
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    import hdbench.envs.alfworld  # noqa: F401 (register envs)
+    import hdbench.envs.webshop  # noqa: F401
+    from hdbench.envs import load_tasks, make_env
+
+    env_name, games = sys.argv[1], Path(sys.argv[2])
+    split = sys.argv[3] if len(sys.argv) > 3 else "train"
+    env = make_env(env_name, **({"games": str(games)} if env_name == "webshop" else {}))
+    demos: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for task in load_tasks(env_name, games, split):
+        if task.task_type in demos or (env_name == "webshop" and "*" in demos):
+            continue
+        goal = env.reset(task).task
+        try:
+            demos["*" if env_name == "webshop" else task.task_type] = (goal, demonstration(env, task))
+        except ValueError:
+            continue
+    source = (f"Expert demonstrations on generated {split} games ({games.name}); thoughts are templates "
+              "written by the hdbench authors (hdbench/agents/_exemplars.py).")
+    out = Path(__file__).parent / "prompts"
+    for data in prompt_files(env_name, demos, source):
+        (out / f"{data['name']}.yaml").write_text(yaml.safe_dump(data, sort_keys=False, width=110, allow_unicode=True))
+        print(f"wrote {data['name']}.yaml with exemplars for {', '.join(demos)}")
+
+
+if __name__ == "__main__":
+    main()

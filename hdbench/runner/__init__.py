@@ -1,0 +1,34 @@
+"""The runner: the one loop that plays episodes, concurrent and resumable, for every policy."""
+
+from hdbench.runner._actors import Actor, Decision, ExpertActor, ModelActor, RandomActor, action_grammar, closest
+from hdbench.runner._config import RolloutConfig
+from hdbench.runner._episode import RunContext, play_episode
+from hdbench.runner._journal import Journal
+from hdbench.runner._limits import PROTOCOLS, Limits, limits_for
+from hdbench.runner._plan import PlannedEpisode, make_plan, parse_shard
+from hdbench.runner._process_env import ProcessEnv
+from hdbench.runner._rollout import RunSummary, rollout, software_versions
+
+__all__ = [
+    "PROTOCOLS",
+    "Actor",
+    "Decision",
+    "ExpertActor",
+    "Journal",
+    "Limits",
+    "ModelActor",
+    "PlannedEpisode",
+    "ProcessEnv",
+    "RandomActor",
+    "RolloutConfig",
+    "RunContext",
+    "RunSummary",
+    "action_grammar",
+    "closest",
+    "limits_for",
+    "make_plan",
+    "parse_shard",
+    "play_episode",
+    "rollout",
+    "software_versions",
+]

