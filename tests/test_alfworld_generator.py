@@ -27,7 +27,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Game
 
 def test_same_seed_gives_byte_identical_games(generated, tmp_path: Path) -> None:
     root, games = generated
-    again = generate_split(tmp_path, GenerateOptions(split="valid_unseen", n=2, seed=7, task_types=FAST))
+    options = GenerateOptions(split="valid_unseen", n=2, seed=7, task_types=FAST)
+    again = generate_split(tmp_path, options, workers=2)  # worker processes make the same games
     assert _files(tmp_path) == _files(root)
     assert again == games
     other = generate_split(
@@ -79,9 +80,12 @@ def test_put_phrasing_wins_a_move_grammar_game(generated) -> None:
         env.close()
 
 
-def test_bad_options_are_rejected(tmp_path: Path) -> None:
+def test_bad_options_are_rejected(generated, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown or no task types"):
         generate_split(tmp_path, GenerateOptions(n=1, task_types=("pick_three_obj",)))
+    root, _ = generated
+    with pytest.raises(FileExistsError, match="valid_unseen already holds games"):
+        generate_split(root, GenerateOptions(split="valid_unseen", n=1))
 
 
 @pytest.mark.slow

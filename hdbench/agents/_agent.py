@@ -109,6 +109,7 @@ def _fields(reply: str) -> dict[str, str]:
 
 def _clean_action(action: str) -> str:
     """Strip quotes, backticks, a leading ``>`` and a trailing period the model may add."""
-    action = action.strip().strip("`\"'").strip()
-    action = action.removeprefix(">").strip()
-    return action[:-1] if action.endswith(".") and not action.endswith("..") else action
+    action = action.strip()
+    if action.endswith(".") and not action.endswith(".."):
+        action = action[:-1]
+    return action.strip("`\"' ").removeprefix(">").strip()

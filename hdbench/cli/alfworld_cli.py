@@ -48,6 +48,9 @@ def generate(
             "--release/--no-release", help="Also write the set as an hdbench release (config 'games')."
         ),
     ] = True,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Processes generating games in parallel (same games).", min=1)
+    ] = 1,
     release_version: Annotated[
         str,
         typer.Option("--release-version", help="Version of that release (a version is never overwritten)."),
@@ -72,7 +75,9 @@ def generate(
         split=split, n=n, seed=seed, grammar=versions[grammar], task_types=tuple(task_type or TASK_TYPES)
     )
     console = Console(stderr=True)
-    games = generate_split(out, options, on_game=lambda g: console.print(f"  {g.game_id}", highlight=False))
+    games = generate_split(
+        out, options, workers=workers, on_game=lambda g: console.print(f"  {g.game_id}", highlight=False)
+    )
     console.print(f"[green]{len(games)} games[/] written under {out / split}")
     if release:
         written = write_games_release(out, release_version)

@@ -115,6 +115,8 @@ def expert_for(env: Env) -> Callable[[], str | None]:
     remote = getattr(env, "expert_next", None)
     if remote is not None:
         return remote
+    if str(env.name) not in _EXPERTS:
+        _builtins(str(env.name))
     try:
         factory = _EXPERTS[str(env.name)]
     except KeyError:
@@ -124,6 +126,8 @@ def expert_for(env: Env) -> Callable[[], str | None]:
 
 def load_tasks(name: str, games: Path | None, split: str) -> list[Task]:
     """The tasks of ``split`` in the game set ``games`` of env ``name``; an empty split is an error."""
+    if name not in _TASKS:
+        _builtins(name)
     try:
         loader = _TASKS[name]
     except KeyError:
@@ -136,8 +140,16 @@ def load_tasks(name: str, games: Path | None, split: str) -> list[Task]:
 
 def make_env(name: str, **options: object) -> Env:
     """Build a registered environment."""
+    if name not in _REGISTRY or name not in _TASKS:
+        _builtins(name)
     try:
         factory = _REGISTRY[name]
     except KeyError:
         raise KeyError(f"unknown env {name!r}; registered: {', '.join(sorted(_REGISTRY))}") from None
     return factory(**options)
+
+
+def _builtins(name: str) -> None:
+    from hdbench.envs._builtin import register_builtins  # late: the engines import this module
+
+    register_builtins(name)

@@ -13,10 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import random
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -87,6 +90,7 @@ def _rng(*parts: object) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
+@cache
 def plan_goals(split: str, task_type: str) -> list[tuple[FloorPlan, list[Goal]]]:
     """The split's floor plans that can host ``task_type``, with the goals each supports."""
     out = []
@@ -161,11 +165,11 @@ def _write(folder: Path, d: _Draft) -> None:
         (folder / name).write_bytes(data)
 
 
-def _remove(folder: Path) -> None:
-    """Delete a rejected game and its task folder when that is left empty."""
-    shutil.rmtree(folder, ignore_errors=True)
-    if folder.parent.exists() and not any(folder.parent.iterdir()):
-        folder.parent.rmdir()
+def _prune(split_dir: Path) -> None:
+    """Remove task folders left empty by rejected attempts (at the end: workers share folders)."""
+    for folder in sorted(split_dir.iterdir()) if split_dir.exists() else []:
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _verify(env: AlfworldEnv, folder: Path, d: _Draft, split: str) -> list[str] | None:
@@ -227,34 +231,63 @@ def generate_game(
         if plan:
             return _record(root, folder, d, options, index, plan)
         log.debug("rejected %s (attempt %d): the expert did not win", folder, attempt)
-        _remove(folder)
+        shutil.rmtree(folder, ignore_errors=True)
     log.warning("gave up on game %d of %s after %d attempts", index, options.split, options.max_attempts)
     return None
 
 
 def generate_split(
-    root: Path, options: GenerateOptions, on_game: Callable[[Game], None] | None = None
+    root: Path,
+    options: GenerateOptions,
+    on_game: Callable[[Game], None] | None = None,
+    workers: int = 1,
 ) -> list[Game]:
-    """Generate one split under ``root`` and write its ``games.jsonl`` manifest; return the records."""
+    """Generate one split under ``root`` and write its ``games.jsonl`` manifest; return the records.
+
+    ``workers`` > 1 spreads game indexes over processes; the games are the same (each index has its
+    own seeded generator). The split folder must not exist yet, so a set is never mixed with an old one.
+    """
     root = Path(root)
     unknown = sorted(set(options.task_types) - set(TASK_TYPES))
     if unknown or not options.task_types:
         raise ValueError(f"unknown or no task types {unknown}; known: {', '.join(TASK_TYPES)}")
-    hosts = {t: plan_goals(options.split, t) for t in options.task_types}
-    env = AlfworldEnv(max_steps=options.max_steps, cache=CompileCache(max_games=0))
+    split_dir = root / options.split
+    if split_dir.exists() and any(split_dir.iterdir()):
+        raise FileExistsError(f"{split_dir} already holds games: generate into a new --out")
+    for task_type in options.task_types:
+        plan_goals(options.split, task_type)  # fail early when a type has no host
     games = []
-    try:
-        for index in range(options.size):
-            task_type = options.task_types[index % len(options.task_types)]
-            game = generate_game(root, options, index, env, hosts[task_type])
-            if game is not None:
-                games.append(game)
-                if on_game is not None:
-                    on_game(game)
-    finally:
-        env.close()
-    write_manifest(root / options.split, games)
+    for game in _generate_all(root, options, workers):
+        if game is not None:
+            games.append(game)
+            if on_game is not None:
+                on_game(game)
+    _prune(split_dir)
+    write_manifest(split_dir, games)
     return games
+
+
+_WORKER_ENV: AlfworldEnv | None = None
+
+
+def _generate_index(args: tuple[Path, GenerateOptions, int]) -> Game | None:
+    """Generate one game index in this process (its env is created once per process)."""
+    global _WORKER_ENV
+    root, options, index = args
+    if _WORKER_ENV is None or _WORKER_ENV.max_steps != options.max_steps:
+        _WORKER_ENV = AlfworldEnv(max_steps=options.max_steps, cache=CompileCache(max_games=0))
+    task_type = options.task_types[index % len(options.task_types)]
+    return generate_game(root, options, index, _WORKER_ENV, plan_goals(options.split, task_type))
+
+
+def _generate_all(root: Path, options: GenerateOptions, workers: int) -> Iterator[Game | None]:
+    """One result per index, in index order, here or in ``workers`` processes."""
+    jobs = [(root, options, index) for index in range(options.size)]
+    if workers <= 1:
+        yield from map(_generate_index, jobs)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield from pool.map(_generate_index, jobs)
 
 
 def write_manifest(split_dir: Path, games: list[Game]) -> Path:

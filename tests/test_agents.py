@@ -1,0 +1,82 @@
+"""Prompt strategies: messages and reply parsing (pure, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hdbench.agents import Agent, load_prompt, shipped_prompts
+from hdbench.envs import Observation
+from hdbench.runner import action_grammar, closest
+
+FIRST = Observation(text="You are in a room.\n\nYour task is to: put a mug in cabinet.",
+                    task="put a mug in cabinet.", task_type="pick_and_place_simple",
+                    admissible=["go to cabinet 1", "look"])
+
+
+@pytest.mark.parametrize("name", ["react-alfworld", "stateact-alfworld", "act-alfworld"])
+def test_shipped_prompts_load_with_exemplars_per_task_type(name):
+    prompt = load_prompt(name)
+    assert prompt.id == f"{name}/{prompt.version}"
+    assert len(prompt.exemplars) == 6 and all(len(turns) >= 3 for turns in prompt.exemplars.values())
+    agent = Agent(prompt)
+    for turns in prompt.exemplars.values():  # every exemplar reply parses back to its action
+        for turn in turns:
+            assert agent.parse(turn.reply).ok
+
+
+def test_unknown_prompt_lists_shipped():
+    with pytest.raises(FileNotFoundError, match="react-alfworld"):
+        load_prompt("nope")
+    assert "react-alfworld" in shipped_prompts()
+
+
+def test_first_messages_place_hints_once_and_exemplars_of_the_task_type():
+    agent = Agent(load_prompt("react-alfworld"), show_admissible=True)
+    messages = agent.first_messages(FIRST, hints=["Open the {container} first."])
+    assert [m["role"] for m in messages] == ["system", "user"]
+    assert "Thought: <your reasoning>" in messages[0]["content"] and "{format}" not in messages[0]["content"]
+    assert messages[1]["content"].startswith("Hints from earlier attempts")
+    assert "- Open the {container} first." in messages[1]["content"]
+    assert "Admissible commands: go to cabinet 1, look" in messages[1]["content"]
+    assert "Hints" not in agent.user_message("You arrive at cabinet 1.", None)
+
+
+@pytest.mark.parametrize(
+    "reply, thought, action",
+    [
+        ("Thought: the mug may be there.\nAction: go to cabinet 1", "the mug may be there.", "go to cabinet 1"),
+        ("thought: x\naction: `take mug 1 from cabinet 1`.", "x", "take mug 1 from cabinet 1"),
+        ("go to cabinet 1", None, "go to cabinet 1"),
+        ("I think I should look around and then maybe\nsomething else", None, ""),
+        ("", None, ""),
+    ],
+)
+def test_react_parsing(reply, thought, action):
+    parsed = Agent(load_prompt("react-alfworld")).parse(reply)
+    assert (parsed.thought, parsed.action, parsed.ok) == (thought, action, bool(action))
+
+
+def test_stateact_parsing_keeps_the_state():
+    reply = (">goal: put a mug in cabinet\n>locations visited: none\n>current location: start\n"
+             ">current inventory: nothing\n>thought: look in the cabinet\n>action: go to cabinet 1")
+    parsed = Agent(load_prompt("stateact-alfworld")).parse(reply)
+    assert parsed.action == "go to cabinet 1" and parsed.thought == "look in the cabinet"
+    assert parsed.state.splitlines()[0] == "goal: put a mug in cabinet"
+    assert "current inventory: nothing" in parsed.state
+
+
+def test_history_window_keeps_system_first_turn_and_recent_exchanges():
+    agent = Agent(load_prompt("act-alfworld"), history=2)
+    messages = [{"role": "system", "content": "s"}, {"role": "user", "content": "u0"}]
+    for i in range(1, 6):
+        messages += [{"role": "assistant", "content": f"a{i}"}, {"role": "user", "content": f"u{i}"}]
+    kept = agent.window(messages)
+    assert [m["content"] for m in kept] == ["s", "u0", "a4", "u4", "a5", "u5"]
+
+
+def test_closest_admissible_and_grammar():
+    admissible = ["go to cabinet 1", "go to cabinet 2", "take mug 1 from cabinet 1"]
+    assert closest("go to cabnet 2", admissible) == "go to cabinet 2"
+    assert closest("look", None) == "look"
+    grammar = action_grammar(Agent(load_prompt("react-alfworld")), admissible)
+    assert grammar.startswith('root ::= "Thought: "') and '"take mug 1 from cabinet 1"' in grammar

@@ -1,0 +1,118 @@
+"""The runner on the real ALFWorld engine: every policy, endpoint faults, and resume after kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from hdbench.endpoint import Reply, ScriptedServer, scripted
+from hdbench.release import open_release
+from hdbench.runner import RolloutConfig, rollout
+from hdbench.schema import Outcome, TokenSource
+from tests.conftest import SHARED_ALFWORLD
+
+pytestmark = pytest.mark.skipif(not SHARED_ALFWORLD.is_dir(), reason="needs ../shared/data/alfworld")
+
+
+def config(tmp_path, **kw) -> RolloutConfig:
+    base = dict(env="alfworld", games=SHARED_ALFWORLD, split="valid_seen", out=tmp_path / "release", n=2,
+                env_workers="thread")
+    return RolloutConfig(**(base | kw))
+
+
+def test_expert_wins_every_episode_through_the_runner(tmp_path):
+    summary = rollout(config(tmp_path, agent="expert", concurrency=2, env_workers="process"), progress=False)
+    assert (summary.planned, summary.successes, summary.errors) == (2, 2, 0)
+    release = open_release(summary.release)
+    episodes = release.read("trajectories", "valid_seen")
+    assert all(e.outcome == Outcome.SUCCESS and e.score == 1.0 and e.steps for e in episodes)
+    assert all(s.valid for e in episodes for s in e.steps)
+    (manifest,) = release.read("runs", "valid_seen")
+    assert manifest.planned_episodes == 2 and manifest.inputs[0].config == "games"
+    assert {"alfworld", "hdbench"} <= {s.package for s in manifest.software}
+    assert "failures" not in release.configs
+
+
+def test_model_agent_records_tokens_and_failures(tmp_path):
+    with ScriptedServer(scripted([], then="Thought: I keep looking.\nAction: look")) as server:
+        cfg = config(tmp_path, agent="react", base_url=server.base_url, model=server.model, max_steps=4, n=1)
+        summary = rollout(cfg, progress=False)
+    release = open_release(summary.release)
+    (episode,) = release.read("trajectories", "valid_seen")
+    assert episode.outcome == Outcome.FAILURE and episode.num_steps == 4
+    assert episode.token_source == TokenSource.USAGE and episode.prompt_tokens > 0
+    assert episode.prompt_version.startswith("react-alfworld/") and episode.endpoint.base_url == cfg.base_url
+    assert [s.action for s in episode.steps] == ["look"] * 4 and episode.steps[0].thought == "I keep looking."
+    (failure,) = release.read("failures", "valid_seen")
+    assert "repeated_actions" in failure.modes and "step_budget" in failure.modes
+
+
+def test_a_dead_endpoint_gives_error_episodes_and_the_run_goes_on(tmp_path):
+    with ScriptedServer(scripted([], then=Reply.error(503, "overloaded"))) as server:
+        cfg = config(tmp_path, agent="react", base_url=server.base_url, model=server.model, max_retries=1)
+        summary = rollout(cfg, progress=False)
+    assert (summary.planned, summary.errors, summary.failures) == (2, 2, 0)
+    episodes = open_release(summary.release).read("trajectories", "valid_seen")
+    assert all("503" in e.error and e.error.startswith("endpoint error") for e in episodes)
+    assert not any(e.failure_modes for e in episodes)
+
+
+def test_the_api_key_is_never_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("HDBENCH_TEST_KEY", "sk-very-secret-123")
+    with ScriptedServer(scripted([], then="Action: look")) as server:
+        cfg = config(tmp_path, agent="act", base_url=server.base_url, model=server.model, max_steps=2, n=1,
+                     api_key_env="HDBENCH_TEST_KEY")
+        summary = rollout(cfg, progress=False)
+        assert server.requests[0].headers["authorization"] == "Bearer sk-very-secret-123"
+    for path in summary.release.rglob("*"):
+        if path.is_file():
+            assert b"sk-very-secret-123" not in path.read_bytes(), path
+
+
+def test_resume_after_kill_minus_9_finishes_exactly_the_plan(tmp_path):
+    out = tmp_path / "release"
+    command = [sys.executable, "-m", "hdbench", "rollout", "--env", "alfworld", "--games", str(SHARED_ALFWORLD),
+               "--split", "valid_seen", "--agent", "random", "--n", "4", "--max-steps", "25", "--out", str(out)]
+    journal = tmp_path / ".release.journal.jsonl"
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (journal.exists() and journal.read_bytes().count(b"\n") >= 1):
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert journal.exists() and not out.exists(), "the run finished before it could be killed"
+    with journal.open("ab") as handle:  # a torn line, as a crash mid-write leaves
+        handle.write(b'{"episode_id": "half')
+    done = subprocess.run(command + ["--concurrency", "2"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    episodes = open_release(out).read("trajectories", "valid_seen")
+    assert len(episodes) == 4 and len({e.episode_id for e in episodes}) == 4
+    assert not journal.exists()
+    assert "resumed" in done.stdout and "resumed 0)" not in done.stdout
+
+
+def test_rerunning_a_finished_run_is_a_no_op(tmp_path):
+    cfg = config(tmp_path, agent="random", max_steps=3, n=1)
+    first = rollout(cfg, progress=False)
+    stamp = (first.release / "release.json").stat().st_mtime_ns
+    again = rollout(cfg, progress=False)
+    assert again.planned == 1 and (first.release / "release.json").stat().st_mtime_ns == stamp
+    with pytest.raises(Exception, match="another release"):
+        rollout(cfg.model_copy(update={"seed": 5}), progress=False)
+
+
+def test_paper_protocol_stops_after_five_identical_actions(tmp_path):
+    with ScriptedServer(scripted([], then="Action: inventory")) as server:
+        cfg = config(tmp_path, agent="act", base_url=server.base_url, model=server.model, protocol="paper", n=1)
+        summary = rollout(cfg, progress=False)
+    (episode,) = open_release(summary.release).read("trajectories", "valid_seen")
+    assert episode.num_steps == 5
+    manifest = open_release(summary.release).read("runs", "valid_seen")[0]
+    assert {"max_model_calls": "100", "stop_after_identical": "5"}.items() <= {s.name: s.value for s in manifest.settings}.items()
+    assert json.loads(manifest.model_dump_json())["protocol"] == "paper"
