@@ -143,5 +143,23 @@ def test_transcript_matches_the_official_engine(env: AlfworldEnv, task_type: str
     for action in actions:
         ours = env.step(action)
         state, _, _ = official.step(action)
-        assert (ours.observation, ours.admissible, ours.won) == (state.feedback, state.admissible_commands, state.won)
+        assert (ours.observation, ours.admissible, ours.won) == (
+            state.feedback,
+            state.admissible_commands,
+            state.won,
+        )
     assert ours.won
+
+
+def test_planner_time_limit_is_a_clear_error() -> None:
+    from hdbench.envs.alfworld._planner import PlannerError
+
+    task = _first("pick_and_place_simple")
+    hurried = AlfworldEnv(planner_timeout_s=1e-4)
+    try:
+        hurried.reset(task)
+        with pytest.raises(PlannerError, match=f"gave up on {task.source}"):
+            hurried.expert_plan()
+        assert hurried.step("look").valid  # the env is still usable
+    finally:
+        hurried.close()

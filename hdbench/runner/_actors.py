@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -96,10 +98,11 @@ class RandomActor:
     kind = AgentKind.RANDOM
 
     def begin(self, env: Env, first: Observation, hints: list[str], seed: int) -> None:
-        self._policy = RandomPolicy(seed)
+        self._policy, self._task = RandomPolicy(seed), first.task
 
     def decide(self, observation: str, admissible: list[str] | None) -> Decision:
-        return Decision(action=self._policy.act(admissible))
+        # a free-text slot (WebShop's ``search[<query>]``) is filled with the task text
+        return Decision(action=re.sub(r"<query>", self._task, self._policy.act(admissible)))
 
 
 def closest(action: str, admissible: list[str] | None) -> str:
@@ -110,9 +113,15 @@ def closest(action: str, admissible: list[str] | None) -> str:
     return match[0] if match else action
 
 
+def _gbnf_choice(action: str) -> str:
+    """One admissible action as a GBNF alternative; a ``<query>`` slot becomes free text."""
+    quoted = [json.dumps(part) for part in action.split("<query>")]
+    return " [^\\]\\n]+ ".join(quoted) if len(quoted) > 1 else quoted[0]
+
+
 def action_grammar(agent: Agent, admissible: list[str]) -> str:
     """A llama.cpp GBNF grammar: the strategy's reply layout with the action drawn from ``admissible``."""
-    choices = " | ".join('"' + a.replace("\\", "\\\\").replace('"', '\\"') + '"' for a in admissible)
+    choices = " | ".join(_gbnf_choice(a) for a in admissible)
     free = '[^\\n]*'
     strategy = agent.prompt.strategy
     if strategy == "stateact":

@@ -29,12 +29,15 @@ from hdbench.envs._env import Observation, Task, Transition
 from hdbench.envs.alfworld._compile import CompileCache, CompiledGame, CompiledPddlState
 from hdbench.envs.alfworld._grammar import GrammarVersion, detect_grammar, translate
 from hdbench.envs.alfworld._official import GameFileError, read_game
+from hdbench.envs.alfworld._planner import plan_with_limits
 from hdbench.schema import EnvName, ScorePart
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_STEPS = 50
 """Step budget of alfworld's evaluation configs (``max_nb_steps_per_episode``)."""
+DEFAULT_PLANNER_TIMEOUT_S = 60.0
+"""Longest planner call; fast-downward's search can run for minutes on a few games."""
 TASK_PREFIX = "Your task is to: "
 NOTHING_HAPPENS = "Nothing happens."
 
@@ -124,6 +127,8 @@ class AlfworldEnv:
         max_steps: step budget per episode (alfworld's eval uses 50).
         translate_actions: rewrite ``put X in/on Y`` / ``move X to Y`` to the game's grammar.
         cache: compiled-game cache; the default is shared by the envs of a process.
+        planner_timeout_s: limit of one ``expert_plan`` call (None: plan in-process, no limit).
+        planner_memory_mb: memory the planner may add before it is stopped.
     """
 
     name = EnvName.ALFWORLD
@@ -133,11 +138,15 @@ class AlfworldEnv:
         max_steps: int = DEFAULT_MAX_STEPS,
         translate_actions: bool = True,
         cache: CompileCache | None = None,
+        planner_timeout_s: float | None = DEFAULT_PLANNER_TIMEOUT_S,
+        planner_memory_mb: int = 2048,
     ) -> None:
         if max_steps < 1:
             raise ValueError(f"max_steps must be positive, got {max_steps}")
         self.max_steps = max_steps
         self.translate_actions = translate_actions
+        self.planner_timeout_s = planner_timeout_s
+        self.planner_memory_mb = planner_memory_mb
         infos = textworld.EnvInfos(won=True, admissible_commands=True, extras=["gamefile"])
         self._base = CachedPddlEnv(infos, _SHARED_CACHE if cache is None else cache)
         self._env = AlfredInfos(AlfredDemangler(self._base, shuffle=False))
@@ -214,10 +223,17 @@ class AlfworldEnv:
         )
 
     def expert_plan(self) -> list[str]:
-        """The planner's commands from the current state to a win (empty if it finds none)."""
+        """The planner's commands from the current state to a win (empty if it finds none).
+
+        Raises ``PlannerError`` when the planner exceeds its time or memory limit.
+        """
         if self._state is None:
             raise RuntimeError("expert_plan() before reset()")
-        return self._base.plan()
+        if not self.planner_timeout_s:
+            return self._base.plan()
+        return plan_with_limits(
+            self._base.plan, self._task.source, self.planner_timeout_s, self.planner_memory_mb
+        )
 
     def close(self) -> None:
         """Release the engine (its fast-downward library copy)."""

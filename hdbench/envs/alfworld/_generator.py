@@ -38,6 +38,7 @@ from hdbench.envs.alfworld._official import (
     to_task,
 )
 from hdbench.envs.alfworld._pddl import domain_text, grammar_text, problem_text
+from hdbench.envs.alfworld._planner import PlannerError
 from hdbench.envs.alfworld._scene import Scene, pickable_types, receptacle_types, sample_scene
 from hdbench.schema import Game
 
@@ -64,6 +65,8 @@ class GenerateOptions:
     """Scene draws per game before giving up on that index."""
     max_steps: int = DEFAULT_MAX_STEPS
     """A game is kept only if the expert wins within this budget."""
+    planner_timeout_s: float = 20.0
+    """A game whose plan takes longer is rejected (keeps the set quick to check)."""
 
     @property
     def size(self) -> int:
@@ -177,7 +180,7 @@ def _verify(env: AlfworldEnv, folder: Path, d: _Draft, split: str) -> list[str] 
     ref = GameRef(folder / GAME_FILE, f"{folder.parent.name}/{folder.name}", d.goal.task_type, True)
     try:
         episode = play_expert(env, to_task(ref, split))
-    except GameFileError as err:  # e.g. a goal fast-downward proves unreachable
+    except (GameFileError, PlannerError) as err:  # an unreachable goal, a planner out of time
         log.debug("rejected %s: %s", folder, err)
         return None
     return episode.actions if episode.won else None
@@ -274,8 +277,13 @@ def _generate_index(args: tuple[Path, GenerateOptions, int]) -> Game | None:
     """Generate one game index in this process (its env is created once per process)."""
     global _WORKER_ENV
     root, options, index = args
-    if _WORKER_ENV is None or _WORKER_ENV.max_steps != options.max_steps:
-        _WORKER_ENV = AlfworldEnv(max_steps=options.max_steps, cache=CompileCache(max_games=0))
+    settings = (options.max_steps, options.planner_timeout_s)
+    if _WORKER_ENV is None or (_WORKER_ENV.max_steps, _WORKER_ENV.planner_timeout_s) != settings:
+        _WORKER_ENV = AlfworldEnv(
+            max_steps=options.max_steps,
+            cache=CompileCache(max_games=0),
+            planner_timeout_s=options.planner_timeout_s,
+        )
     task_type = options.task_types[index % len(options.task_types)]
     return generate_game(root, options, index, _WORKER_ENV, plan_goals(options.split, task_type))
 

@@ -5,8 +5,11 @@ description, first bullet point and option text of a product (``convert_product_
 a query is a bag of words (any matching word counts, BM25-ranked); the top 50 come back
 (``SEARCH_RETURN_N``). The analyzer mirrors Lucene's English analyzer (lower-case, English stop
 words, Snowball/Porter stemming). Differences: tantivy's BM25 uses k1=1.2, b=0.75 where pyserini
-defaults to k1=0.9, b=0.4; score ties are broken by catalogue order. tantivy was chosen over
-bm25s on measured speed (see ``benchmarks/bench_webshop.py``).
+defaults to k1=0.9, b=0.4; score ties are broken by catalogue order.
+
+tantivy was chosen over bm25s on measured speed (``benchmarks/bench_webshop.py``, 2 shared cores,
+one process, 2026-11-24): index build 0.2 / 2.1 / 16.5 s at 10k / 100k / 1.18M products against
+bm25s's 0.3 / 5.4 / 48.9 s; median query 0.20 / 0.92 / 8.2 ms against 0.27 / 0.80 / 9.4 ms.
 """
 
 from __future__ import annotations
