@@ -8,9 +8,12 @@ from hdbench.agents import Agent, load_prompt, shipped_prompts
 from hdbench.envs import Observation
 from hdbench.runner import action_grammar, closest
 
-FIRST = Observation(text="You are in a room.\n\nYour task is to: put a mug in cabinet.",
-                    task="put a mug in cabinet.", task_type="pick_and_place_simple",
-                    admissible=["go to cabinet 1", "look"])
+FIRST = Observation(
+    text="You are in a room.\n\nYour task is to: put a mug in cabinet.",
+    task="put a mug in cabinet.",
+    task_type="pick_and_place_simple",
+    admissible=["go to cabinet 1", "look"],
+)
 
 
 @pytest.mark.parametrize("name", ["react-alfworld", "stateact-alfworld", "act-alfworld"])
@@ -44,7 +47,11 @@ def test_first_messages_place_hints_once_and_exemplars_of_the_task_type():
 @pytest.mark.parametrize(
     "reply, thought, action",
     [
-        ("Thought: the mug may be there.\nAction: go to cabinet 1", "the mug may be there.", "go to cabinet 1"),
+        (
+            "Thought: the mug may be there.\nAction: go to cabinet 1",
+            "the mug may be there.",
+            "go to cabinet 1",
+        ),
         ("thought: x\naction: `take mug 1 from cabinet 1`.", "x", "take mug 1 from cabinet 1"),
         ("go to cabinet 1", None, "go to cabinet 1"),
         ("I think I should look around and then maybe\nsomething else", None, ""),
@@ -57,8 +64,10 @@ def test_react_parsing(reply, thought, action):
 
 
 def test_stateact_parsing_keeps_the_state():
-    reply = (">goal: put a mug in cabinet\n>locations visited: none\n>current location: start\n"
-             ">current inventory: nothing\n>thought: look in the cabinet\n>action: go to cabinet 1")
+    reply = (
+        ">goal: put a mug in cabinet\n>locations visited: none\n>current location: start\n"
+        ">current inventory: nothing\n>thought: look in the cabinet\n>action: go to cabinet 1"
+    )
     parsed = Agent(load_prompt("stateact-alfworld")).parse(reply)
     assert parsed.action == "go to cabinet 1" and parsed.thought == "look in the cabinet"
     assert parsed.state.splitlines()[0] == "goal: put a mug in cabinet"

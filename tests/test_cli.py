@@ -89,7 +89,7 @@ def test_release_show(sample_release):
 
 def test_quickstart_writes_a_sample_release_and_reruns(tmp_path):
     for _ in range(2):  # the second run reuses the identical release
-        result = runner.invoke(app, ["quickstart", "--out", str(tmp_path)])
+        result = runner.invoke(app, ["quickstart", "--sample", "--out", str(tmp_path)])
         assert result.exit_code == 0, result.output
     assert "SAMPLE release" in result.output and "failure_modes_by_task_type" in result.output
     card = next(tmp_path.rglob("README.md")).read_text()

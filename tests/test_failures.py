@@ -12,12 +12,27 @@ from hdbench.schema import Episode, FailureMode, ScorePart, Step
 TASK = "Your task is to: put a clean mug in coffeemachine."
 
 
-def episode(turns: list[tuple[str, str, bool]], env: str = "alfworld", outcome: str = "failure", **extra) -> Episode:
+def episode(
+    turns: list[tuple[str, str, bool]], env: str = "alfworld", outcome: str = "failure", **extra
+) -> Episode:
     steps = [Step(index=i, action=a, observation=o, valid=v) for i, (a, o, v) in enumerate(turns)]
     fields = dict(
-        episode_id="e1", run_id="r1", env=env, split="train", task_id="t1", task_type="pick_clean_then_place_in_recep",
-        task=TASK, agent="react", mode="base", steps=steps, outcome=outcome, score=0.0, num_steps=len(steps),
-        wall_time_s=1.0, hdbench_version="test", started_at=datetime(2026, 1, 1, tzinfo=UTC),
+        episode_id="e1",
+        run_id="r1",
+        env=env,
+        split="train",
+        task_id="t1",
+        task_type="pick_clean_then_place_in_recep",
+        task=TASK,
+        agent="react",
+        mode="base",
+        steps=steps,
+        outcome=outcome,
+        score=0.0,
+        num_steps=len(steps),
+        wall_time_s=1.0,
+        hdbench_version="test",
+        started_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
     return Episode(**(fields | extra))
 
@@ -74,7 +89,11 @@ def test_wrong_object_or_receptacle():
 
 
 def test_webshop_partial_purchase_names_the_weak_parts():
-    turns = [("search[red shoes]", "results", True), ("click[b0001]", "item", True), ("click[buy now]", "bought", True)]
+    turns = [
+        ("search[red shoes]", "results", True),
+        ("click[b0001]", "item", True),
+        ("click[buy now]", "bought", True),
+    ]
     parts = [ScorePart(name="r_att", value=1.0), ScorePart(name="r_option", value=0.5)]
     e = episode(turns, env="webshop", score=0.6, score_parts=parts, task="i need red shoes")
     evidence = label(e, budget=15)

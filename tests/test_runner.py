@@ -21,8 +21,14 @@ pytestmark = pytest.mark.skipif(not SHARED_ALFWORLD.is_dir(), reason="needs ../s
 
 
 def config(tmp_path, **kw) -> RolloutConfig:
-    base = dict(env="alfworld", games=SHARED_ALFWORLD, split="valid_seen", out=tmp_path / "release", n=2,
-                env_workers="thread")
+    base = dict(
+        env="alfworld",
+        games=SHARED_ALFWORLD,
+        split="valid_seen",
+        out=tmp_path / "release",
+        n=2,
+        env_workers="thread",
+    )
     return RolloutConfig(**(base | kw))
 
 
@@ -66,8 +72,15 @@ def test_a_dead_endpoint_gives_error_episodes_and_the_run_goes_on(tmp_path):
 def test_the_api_key_is_never_written(tmp_path, monkeypatch):
     monkeypatch.setenv("HDBENCH_TEST_KEY", "sk-very-secret-123")
     with ScriptedServer(scripted([], then="Action: look")) as server:
-        cfg = config(tmp_path, agent="act", base_url=server.base_url, model=server.model, max_steps=2, n=1,
-                     api_key_env="HDBENCH_TEST_KEY")
+        cfg = config(
+            tmp_path,
+            agent="act",
+            base_url=server.base_url,
+            model=server.model,
+            max_steps=2,
+            n=1,
+            api_key_env="HDBENCH_TEST_KEY",
+        )
         summary = rollout(cfg, progress=False)
         assert server.requests[0].headers["authorization"] == "Bearer sk-very-secret-123"
     for path in summary.release.rglob("*"):
@@ -77,10 +90,30 @@ def test_the_api_key_is_never_written(tmp_path, monkeypatch):
 
 def test_resume_after_kill_minus_9_finishes_exactly_the_plan(tmp_path):
     out = tmp_path / "release"
-    command = [sys.executable, "-m", "hdbench", "rollout", "--env", "alfworld", "--games", str(SHARED_ALFWORLD),
-               "--split", "valid_seen", "--agent", "random", "--n", "4", "--max-steps", "25", "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "hdbench",
+        "rollout",
+        "--env",
+        "alfworld",
+        "--games",
+        str(SHARED_ALFWORLD),
+        "--split",
+        "valid_seen",
+        "--agent",
+        "random",
+        "--n",
+        "4",
+        "--max-steps",
+        "25",
+        "--out",
+        str(out),
+    ]
     journal = tmp_path / ".release.journal.jsonl"
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.time() + 120
     while time.time() < deadline and not (journal.exists() and journal.read_bytes().count(b"\n") >= 1):
         time.sleep(0.2)
@@ -109,10 +142,14 @@ def test_rerunning_a_finished_run_is_a_no_op(tmp_path):
 
 def test_paper_protocol_stops_after_five_identical_actions(tmp_path):
     with ScriptedServer(scripted([], then="Action: inventory")) as server:
-        cfg = config(tmp_path, agent="act", base_url=server.base_url, model=server.model, protocol="paper", n=1)
+        cfg = config(
+            tmp_path, agent="act", base_url=server.base_url, model=server.model, protocol="paper", n=1
+        )
         summary = rollout(cfg, progress=False)
     (episode,) = open_release(summary.release).read("trajectories", "valid_seen")
     assert episode.num_steps == 5
     manifest = open_release(summary.release).read("runs", "valid_seen")[0]
-    assert {"max_model_calls": "100", "stop_after_identical": "5"}.items() <= {s.name: s.value for s in manifest.settings}.items()
+    assert {"max_model_calls": "100", "stop_after_identical": "5"}.items() <= {
+        s.name: s.value for s in manifest.settings
+    }.items()
     assert json.loads(manifest.model_dump_json())["protocol"] == "paper"

@@ -69,7 +69,10 @@ class Agent:
     def reply_format(self) -> str:
         """The reply-format description placed in the instructions."""
         if self.prompt.strategy == Strategy.STATEACT:
-            lines = [f">{f}: <...>" for f in self.prompt.state_fields] + [">thought: <...>", ">action: <one command>"]
+            lines = [f">{f}: <...>" for f in self.prompt.state_fields] + [
+                ">thought: <...>",
+                ">action: <one command>",
+            ]
             return "Reply with exactly these lines:\n" + "\n".join(lines)
         return FORMATS[self.prompt.strategy]
 

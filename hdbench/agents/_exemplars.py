@@ -18,8 +18,10 @@ ALFWORLD_THOUGHTS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^open (?P<r>.+)$"), "The {r} is closed, so I open it to see what is inside."),
     (re.compile(r"^close (?P<r>.+)$"), "I close the {r} again."),
     (re.compile(r"^take (?P<o>.+) from (?P<r>.+)$"), "Here is the {o} the task asks for; I take it."),
-    (re.compile(r"^(?:put|move) (?P<o>.+?) (?:in/on|in|on|to) (?P<r>.+)$"),
-     "I am at the {r} holding the {o}, so I put it there to finish the task."),
+    (
+        re.compile(r"^(?:put|move) (?P<o>.+?) (?:in/on|in|on|to) (?P<r>.+)$"),
+        "I am at the {r} holding the {o}, so I put it there to finish the task.",
+    ),
     (re.compile(r"^heat (?P<o>.+) with (?P<r>.+)$"), "The {o} has to be hot; I heat it with the {r}."),
     (re.compile(r"^cool (?P<o>.+) with (?P<r>.+)$"), "The {o} has to be cool; I cool it with the {r}."),
     (re.compile(r"^clean (?P<o>.+) with (?P<r>.+)$"), "The {o} has to be clean; I wash it in the {r}."),
@@ -29,8 +31,14 @@ ALFWORLD_THOUGHTS: list[tuple[re.Pattern, str]] = [
 ]
 WEBSHOP_THOUGHTS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^search\[(?P<q>.*)\]$"), "I search with the key words of the request: {q}."),
-    (re.compile(r"^click\[buy now\]$", re.IGNORECASE), "The item and its options match the request; I buy it."),
-    (re.compile(r"^click\[(?P<b>[A-Z0-9]{10})\]$"), "Product {b} matches the request and the price limit; I open it."),
+    (
+        re.compile(r"^click\[buy now\]$", re.IGNORECASE),
+        "The item and its options match the request; I buy it.",
+    ),
+    (
+        re.compile(r"^click\[(?P<b>[A-Z0-9]{10})\]$"),
+        "Product {b} matches the request and the price limit; I open it.",
+    ),
     (re.compile(r"^click\[(?P<b>.+)\]$"), "The request asks for {b}; I select that option."),
 ]
 
@@ -88,10 +96,17 @@ class _State:
 
     def lines(self, webshop: bool) -> list[str]:
         if webshop:
-            return [f">goal: {self.goal}", f">current location: {self.page}",
-                    f">current selection: {', '.join(self.selection) or 'nothing'}"]
-        return [f">goal: {self.goal}", f">locations visited: {', '.join(self.visited) or 'none'}",
-                f">current location: {self.location}", f">current inventory: {self.inventory}"]
+            return [
+                f">goal: {self.goal}",
+                f">current location: {self.page}",
+                f">current selection: {', '.join(self.selection) or 'nothing'}",
+            ]
+        return [
+            f">goal: {self.goal}",
+            f">locations visited: {', '.join(self.visited) or 'none'}",
+            f">current location: {self.location}",
+            f">current inventory: {self.inventory}",
+        ]
 
     def apply(self, action: str) -> None:
         if action.startswith("go to "):
@@ -132,19 +147,29 @@ STATE_FIELDS = {
 }
 
 
-def prompt_files(env_name: str, demos: dict[str, tuple[str, list[tuple[str, str]]]], source: str) -> list[dict]:
+def prompt_files(
+    env_name: str, demos: dict[str, tuple[str, list[tuple[str, str]]]], source: str
+) -> list[dict]:
     """Prompt files (as dicts) for every strategy, from ``category -> (goal, demonstration)``."""
     webshop = env_name == "webshop"
     files = []
     for strategy in Strategy:
-        exemplars = {cat: [t.model_dump() for t in turns(pairs, strategy, goal, webshop)]
-                     for cat, (goal, pairs) in demos.items()}
-        files.append({
-            "name": f"{strategy}-{env_name}", "version": "1", "strategy": str(strategy), "env": env_name,
-            "state_fields": STATE_FIELDS[env_name] if strategy == Strategy.STATEACT else [],
-            "system": WEBSHOP_SYSTEM if webshop else ALFWORLD_SYSTEM, "exemplars": exemplars,
-            "source": source,
-        })
+        exemplars = {
+            cat: [t.model_dump() for t in turns(pairs, strategy, goal, webshop)]
+            for cat, (goal, pairs) in demos.items()
+        }
+        files.append(
+            {
+                "name": f"{strategy}-{env_name}",
+                "version": "1",
+                "strategy": str(strategy),
+                "env": env_name,
+                "state_fields": STATE_FIELDS[env_name] if strategy == Strategy.STATEACT else [],
+                "system": WEBSHOP_SYSTEM if webshop else ALFWORLD_SYSTEM,
+                "exemplars": exemplars,
+                "source": source,
+            }
+        )
     return files
 
 
@@ -171,11 +196,15 @@ def main() -> None:
             demos["*" if env_name == "webshop" else task.task_type] = (goal, demonstration(env, task))
         except ValueError:
             continue
-    source = (f"Expert demonstrations on generated {split} games ({games.name}); thoughts are templates "
-              "written by the hdbench authors (hdbench/agents/_exemplars.py).")
+    source = (
+        f"Expert demonstrations on generated {split} games ({games.name}); thoughts are templates "
+        "written by the hdbench authors (hdbench/agents/_exemplars.py)."
+    )
     out = Path(__file__).parent / "prompts"
     for data in prompt_files(env_name, demos, source):
-        (out / f"{data['name']}.yaml").write_text(yaml.safe_dump(data, sort_keys=False, width=110, allow_unicode=True))
+        (out / f"{data['name']}.yaml").write_text(
+            yaml.safe_dump(data, sort_keys=False, width=110, allow_unicode=True)
+        )
         print(f"wrote {data['name']}.yaml with exemplars for {', '.join(demos)}")
 
 

@@ -70,7 +70,9 @@ def load_prompt(name_or_path: str | Path) -> PromptFile:
     if not path.suffix:
         path = Path(str(resources.files("hdbench.agents") / "prompts" / f"{name_or_path}.yaml"))
         if not path.is_file():
-            raise FileNotFoundError(f"no shipped prompt {name_or_path!r}; shipped: {', '.join(shipped_prompts())}")
+            raise FileNotFoundError(
+                f"no shipped prompt {name_or_path!r}; shipped: {', '.join(shipped_prompts())}"
+            )
     try:
         return PromptFile.model_validate(yaml.safe_load(path.read_text()))
     except (yaml.YAMLError, ValueError) as err:

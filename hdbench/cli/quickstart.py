@@ -11,33 +11,52 @@ from rich.console import Console
 
 from hdbench.analytics import canned_queries
 from hdbench.cli._output import to_rich
+from hdbench.quickstart import QuickstartOptions
 from hdbench.quickstart import quickstart as run_quickstart
 
 
 def quickstart(
-    out: Annotated[Path, typer.Option(help="Folder the release is written under.")] = Path(
+    out: Annotated[Path, typer.Option(help="Folder for games, runs and the release.")] = Path(
         "hdbench-quickstart"
     ),
-    episodes: Annotated[int, typer.Option(min=6, help="Sample base episodes to build.")] = 240,
-    seed: Annotated[int, typer.Option(help="Seed of the fixture builder.")] = 0,
+    alfworld_games: Annotated[int, typer.Option(min=1, help="Generated ALFWorld games to play.")] = 2,
+    webshop_goals: Annotated[int, typer.Option(min=1, help="WebShop goals to play.")] = 3,
+    max_steps: Annotated[int, typer.Option(min=1, help="ALFWorld step budget per episode.")] = 20,
+    base_url: Annotated[
+        str | None, typer.Option(help="Use this endpoint instead of the embedded model.")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Model name at --base-url.")] = None,
+    sample: Annotated[
+        bool, typer.Option("--sample", help="Write the SAMPLE fixture release instead (no model).")
+    ] = False,
 ) -> None:
-    """Write a small SAMPLE release and print the canned failure analyses over it.
+    """Run stage A end to end on embedded defaults (local model, generated games) and print the analyses.
 
     Example: hdbench quickstart --out /tmp/hdbench-demo
     """
     console = Console()
     start = time.perf_counter()
-    with console.status("building the sample release and running the analyses..."):
-        result = run_quickstart(out, episodes, seed)
-    release, descriptions = result.release, canned_queries()
-    console.print(f"[bold]SAMPLE release[/] {release.name} v{release.version} at [cyan]{release.path}[/]")
-    for config in release.configs:
-        rows = {s: release.info.configs[config].splits[s].rows for s in release.splits(config)}
-        console.print(f"  {config:<13} {rows}")
+    options = QuickstartOptions(
+        alfworld_games=alfworld_games,
+        webshop_goals=webshop_goals,
+        max_steps=max_steps,
+        base_url=base_url,
+        model=model,
+    )
+    result = run_quickstart(out, options, sample=sample, say=lambda line: console.print(f"[dim]›[/] {line}"))
+    release = result.release
+    kind = "SAMPLE release" if release.info.spec.sample else "release"
+    console.print(f"[bold]{kind}[/] {release.name} v{release.version} at [cyan]{release.path}[/]")
+    for name, run in result.runs.items():
+        console.print(
+            f"  {name:<16} {run.successes}/{run.planned} won, {run.failures} failed, "
+            f"{run.errors} errors, {run.tokens} tokens, {run.wall_time_s:.0f} s"
+        )
+    descriptions = canned_queries()
     for name, df in result.analyses.items():
         console.print(to_rich(df, title=f"\n{name}: {descriptions[name].description}"))
     console.print(f"\ndone in {time.perf_counter() - start:.1f} s. Next:")
     console.print(f'  hdbench sql {release.path} "SELECT task_type, count(*) FROM failures GROUP BY 1"')
     console.print(
-        f"  python -c \"import datasets; print(datasets.load_dataset('{release.path}', 'failures', split='train'))\""
+        f"  python -c \"import datasets; print(datasets.load_dataset('{release.path}', 'trajectories'))\""
     )

@@ -16,15 +16,23 @@ from hdbench.schema import AgentKind, EnvName, Mode
 def rollout(
     env: Annotated[EnvName, typer.Option(help="alfworld or webshop.")],
     out: Annotated[Path, typer.Option(help="Release folder to write (rerun the same command to resume).")],
-    games: Annotated[Path | None, typer.Option(help="Game set (ALFWorld games, or a WebShop game set).")] = None,
+    games: Annotated[
+        Path | None, typer.Option(help="Game set (ALFWorld games, or a WebShop game set).")
+    ] = None,
     split: Annotated[str, typer.Option(help="Split of the game set.")] = "train",
-    agent: Annotated[AgentKind, typer.Option(help="react, stateact, act, expert or random.")] = AgentKind.REACT,
+    agent: Annotated[
+        AgentKind, typer.Option(help="react, stateact, act, expert or random.")
+    ] = AgentKind.REACT,
     n: Annotated[int | None, typer.Option(help="Play only the first N tasks.")] = None,
     attempts: Annotated[int, typer.Option(help="Episodes per task.")] = 1,
     concurrency: Annotated[int, typer.Option(help="Episodes played at once.")] = 1,
-    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.")
+    ] = None,
     model: Annotated[str | None, typer.Option(help="Model name sent to the endpoint.")] = None,
-    api_key_env: Annotated[str, typer.Option(help="Variable holding the API key (never recorded).")] = "OPENAI_API_KEY",
+    api_key_env: Annotated[
+        str, typer.Option(help="Variable holding the API key (never recorded).")
+    ] = "OPENAI_API_KEY",
     temperature: Annotated[float, typer.Option(help="Sampling temperature.")] = 0.0,
     max_tokens: Annotated[int, typer.Option(help="Completion tokens per call.")] = 256,
     seed: Annotated[int, typer.Option(help="Base seed.")] = 0,
@@ -32,9 +40,13 @@ def rollout(
     retries: Annotated[int, typer.Option(help="Retries on 429/5xx/timeouts.")] = 3,
     protocol: Annotated[str | None, typer.Option(help="Evaluation protocol, e.g. paper.")] = None,
     max_steps: Annotated[int | None, typer.Option(help="Override the step budget.")] = None,
-    prompt: Annotated[str | None, typer.Option(help="Prompt name or YAML file (default <agent>-<env>).")] = None,
+    prompt: Annotated[
+        str | None, typer.Option(help="Prompt name or YAML file (default <agent>-<env>).")
+    ] = None,
     show_admissible: Annotated[bool, typer.Option(help="List admissible commands each turn.")] = False,
-    match_admissible: Annotated[bool, typer.Option(help="Map actions to the closest admissible one.")] = False,
+    match_admissible: Annotated[
+        bool, typer.Option(help="Map actions to the closest admissible one.")
+    ] = False,
     constrain: Annotated[bool, typer.Option(help="Constrain actions with a llama.cpp grammar.")] = False,
     shard: Annotated[str, typer.Option(help="Play shard i/n of the plan.")] = "0/1",
     mode: Annotated[Mode, typer.Option(help="Pipeline stage recorded in the episodes.")] = Mode.BASE,
@@ -46,11 +58,32 @@ def rollout(
     Example: hdbench rollout --env alfworld --games ../shared/data/alfworld/json_2.1.1 --split valid_seen --agent expert --n 5 --out out/alf-expert
     """
     config = RolloutConfig(
-        env=env, games=games, split=split, agent=agent, out=out, n=n, attempts=attempts, concurrency=concurrency,
-        base_url=base_url, model=model, api_key_env=api_key_env, temperature=temperature, max_tokens=max_tokens,
-        seed=seed, request_timeout=timeout, max_retries=retries, protocol=protocol, max_steps=max_steps,
-        prompt=prompt, show_admissible=show_admissible, match_admissible=match_admissible, constrain=constrain,
-        shard=shard, mode=mode, name=name, version=version,
+        env=env,
+        games=games,
+        split=split,
+        agent=agent,
+        out=out,
+        n=n,
+        attempts=attempts,
+        concurrency=concurrency,
+        base_url=base_url,
+        model=model,
+        api_key_env=api_key_env,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        seed=seed,
+        request_timeout=timeout,
+        max_retries=retries,
+        protocol=protocol,
+        max_steps=max_steps,
+        prompt=prompt,
+        show_admissible=show_admissible,
+        match_admissible=match_admissible,
+        constrain=constrain,
+        shard=shard,
+        mode=mode,
+        name=name,
+        version=version,
     )
     summary = run_rollout(config)
     Console().print(

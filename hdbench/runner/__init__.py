@@ -1,6 +1,14 @@
 """The runner: the one loop that plays episodes, concurrent and resumable, for every policy."""
 
-from hdbench.runner._actors import Actor, Decision, ExpertActor, ModelActor, RandomActor, action_grammar, closest
+from hdbench.runner._actors import (
+    Actor,
+    Decision,
+    ExpertActor,
+    ModelActor,
+    RandomActor,
+    action_grammar,
+    closest,
+)
 from hdbench.runner._config import RolloutConfig
 from hdbench.runner._episode import RunContext, play_episode
 from hdbench.runner._journal import Journal

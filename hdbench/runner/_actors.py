@@ -54,8 +54,15 @@ class ModelActor:
             llama.cpp grammar (servers that ignore ``grammar`` are unaffected). Recorded too.
     """
 
-    def __init__(self, kind: AgentKind, agent: Agent, endpoint: Endpoint, match_admissible: bool = False,
-                 constrain: bool = False, **chat_options: Any):
+    def __init__(
+        self,
+        kind: AgentKind,
+        agent: Agent,
+        endpoint: Endpoint,
+        match_admissible: bool = False,
+        constrain: bool = False,
+        **chat_options: Any,
+    ):
         self.kind, self.agent, self.endpoint = kind, agent, endpoint
         self.match_admissible, self.constrain, self.chat_options = match_admissible, constrain, chat_options
         self.messages: list[dict] = []
@@ -65,13 +72,20 @@ class ModelActor:
 
     def decide(self, observation: str, admissible: list[str] | None) -> Decision:
         if self.messages[-1]["role"] == "assistant":
-            self.messages.append({"role": "user", "content": self.agent.user_message(observation, admissible)})
+            self.messages.append(
+                {"role": "user", "content": self.agent.user_message(observation, admissible)}
+            )
         options = dict(self.chat_options)
         if self.constrain and admissible:
             options["extra_body"] = {"grammar": action_grammar(self.agent, admissible)}
         completion = self.endpoint.chat(self.agent.window(self.messages), **options)
-        cost = dict(prompt_tokens=completion.prompt_tokens, completion_tokens=completion.completion_tokens,
-                    token_source=completion.token_source, latency_s=completion.latency_s, model_call=True)
+        cost = dict(
+            prompt_tokens=completion.prompt_tokens,
+            completion_tokens=completion.completion_tokens,
+            token_source=completion.token_source,
+            latency_s=completion.latency_s,
+            model_call=True,
+        )
         if completion.error:
             return Decision(action="", error=completion.error, **cost)
         self.messages.append({"role": "assistant", "content": completion.text})
@@ -122,7 +136,7 @@ def _gbnf_choice(action: str) -> str:
 def action_grammar(agent: Agent, admissible: list[str]) -> str:
     """A llama.cpp GBNF grammar: the strategy's reply layout with the action drawn from ``admissible``."""
     choices = " | ".join(_gbnf_choice(a) for a in admissible)
-    free = '[^\\n]*'
+    free = "[^\\n]*"
     strategy = agent.prompt.strategy
     if strategy == "stateact":
         fields = " ".join(f'">{f}: " {free} "\\n"' for f in agent.prompt.state_fields)

@@ -92,9 +92,17 @@ def _loop(env: Env, actor: Actor, item: PlannedEpisode, limits: Limits, state: _
 
 
 def _step(index: int, decision: Decision, observation: str, valid: bool) -> Step:
-    return Step(index=index, thought=decision.thought, state=decision.state, action=decision.action,
-                observation=observation, valid=valid, prompt_tokens=decision.prompt_tokens,
-                completion_tokens=decision.completion_tokens, latency_s=round(decision.latency_s, 4))
+    return Step(
+        index=index,
+        thought=decision.thought,
+        state=decision.state,
+        action=decision.action,
+        observation=observation,
+        valid=valid,
+        prompt_tokens=decision.prompt_tokens,
+        completion_tokens=decision.completion_tokens,
+        latency_s=round(decision.latency_s, 4),
+    )
 
 
 def _looping(steps: list[Step], identical: int | None) -> bool:
@@ -104,19 +112,39 @@ def _looping(steps: list[Step], identical: int | None) -> bool:
     return len({s.action for s in steps[-identical:]}) == 1
 
 
-def _record(item: PlannedEpisode, ctx: RunContext, actor: Actor, state: _Progress, started_at: datetime,
-            wall: float) -> Episode:
+def _record(
+    item: PlannedEpisode, ctx: RunContext, actor: Actor, state: _Progress, started_at: datetime, wall: float
+) -> Episode:
     outcome = Outcome.ERROR if state.error else Outcome.SUCCESS if state.won else Outcome.FAILURE
     task = item.task
     return Episode(
-        episode_id=item.episode_id(ctx.run_id), run_id=ctx.run_id, env=task.env, split=task.split,
-        task_id=task.task_id, task_type=task.task_type, task=state.task, agent=actor.kind, mode=ctx.mode,
-        model=ctx.model, endpoint=ctx.endpoint, prompt_version=ctx.prompt_version, hint_ids=item.hint_ids,
-        attempt=item.attempt, seed=item.seed, steps=state.steps, outcome=outcome,
+        episode_id=item.episode_id(ctx.run_id),
+        run_id=ctx.run_id,
+        env=task.env,
+        split=task.split,
+        task_id=task.task_id,
+        task_type=task.task_type,
+        task=state.task,
+        agent=actor.kind,
+        mode=ctx.mode,
+        model=ctx.model,
+        endpoint=ctx.endpoint,
+        prompt_version=ctx.prompt_version,
+        hint_ids=item.hint_ids,
+        attempt=item.attempt,
+        seed=item.seed,
+        steps=state.steps,
+        outcome=outcome,
         score=state.score,
-        score_parts=state.parts, num_steps=len(state.steps),
+        score_parts=state.parts,
+        num_steps=len(state.steps),
         prompt_tokens=sum(s.prompt_tokens for s in state.steps),
-        completion_tokens=sum(s.completion_tokens for s in state.steps), token_source=state.token_source,
-        wall_time_s=round(wall, 4), error=state.error, inputs=ctx.inputs, hdbench_version=ctx.hdbench_version,
-        software=ctx.software, started_at=started_at,
+        completion_tokens=sum(s.completion_tokens for s in state.steps),
+        token_source=state.token_source,
+        wall_time_s=round(wall, 4),
+        error=state.error,
+        inputs=ctx.inputs,
+        hdbench_version=ctx.hdbench_version,
+        software=ctx.software,
+        started_at=started_at,
     )

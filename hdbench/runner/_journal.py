@@ -67,5 +67,7 @@ class Journal:
         try:
             return Episode.model_validate(json.loads(line))
         except (json.JSONDecodeError, UnicodeDecodeError, ValidationError):
-            log.warning("%s line %d is incomplete or invalid: its episode will be played again", self.path, number)
+            log.warning(
+                "%s line %d is incomplete or invalid: its episode will be played again", self.path, number
+            )
             return None

@@ -28,8 +28,9 @@ class PlannedEpisode(BaseModel):
         return hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
-def make_plan(tasks: list[Task], n: int | None = None, attempts: int = 1, seed: int = 0,
-              shard: tuple[int, int] = (0, 1)) -> list[PlannedEpisode]:
+def make_plan(
+    tasks: list[Task], n: int | None = None, attempts: int = 1, seed: int = 0, shard: tuple[int, int] = (0, 1)
+) -> list[PlannedEpisode]:
     """The first ``n`` tasks (in the loader's order), each played ``attempts`` times, one shard of it.
 
     ``shard=(i, n)`` keeps every n-th task starting at i, so ``--shard i/n`` on n machines covers

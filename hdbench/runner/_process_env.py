@@ -56,7 +56,9 @@ class ProcessEnv:
         try:
             ok, value = self._conn.recv()
         except EOFError:
-            raise RuntimeError(f"{self.name} worker process died (exit code {self._process.exitcode})") from None
+            raise RuntimeError(
+                f"{self.name} worker process died (exit code {self._process.exitcode})"
+            ) from None
         if not ok:
             raise RuntimeError(value)
         return value

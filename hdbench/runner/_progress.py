@@ -15,9 +15,15 @@ class RunProgress:
         self.tokens = 0
         self.enabled = enabled
         self._progress = Progress(
-            TextColumn("[bold]episodes"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("[green]{task.fields[ok]} won[/] [red]{task.fields[err]} errors[/] {task.fields[tok]} tokens"),
-            TimeRemainingColumn(), disable=not enabled, transient=False,
+            TextColumn("[bold]episodes"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(
+                "[green]{task.fields[ok]} won[/] [red]{task.fields[err]} errors[/] {task.fields[tok]} tokens"
+            ),
+            TimeRemainingColumn(),
+            disable=not enabled,
+            transient=False,
         )
         self._task = self._progress.add_task("rollout", total=total, ok=0, err=0, tok=0)
         for episode in already:
@@ -34,5 +40,10 @@ class RunProgress:
         """Count one finished episode."""
         self.counts[episode.outcome] += 1
         self.tokens += episode.prompt_tokens + episode.completion_tokens
-        self._progress.update(self._task, advance=1, ok=self.counts[Outcome.SUCCESS],
-                              err=self.counts[Outcome.ERROR], tok=self.tokens)
+        self._progress.update(
+            self._task,
+            advance=1,
+            ok=self.counts[Outcome.SUCCESS],
+            err=self.counts[Outcome.ERROR],
+            tok=self.tokens,
+        )

@@ -71,16 +71,28 @@ def rollout(config: RolloutConfig, progress: bool = True) -> RunSummary:
     run_id = config.run_id()
     if config.out.exists():
         return _already_written(config, run_id, start)
-    plan = make_plan(load_tasks(str(config.env), config.games, config.split), config.n, config.attempts,
-                     config.seed, parse_shard(config.shard))
+    plan = make_plan(
+        load_tasks(str(config.env), config.games, config.split),
+        config.n,
+        config.attempts,
+        config.seed,
+        parse_shard(config.shard),
+    )
     journal = _journal(config, run_id)
     done = {e.episode_id for e in journal.read()}
     todo = [p for p in plan if p.episode_id(run_id) not in done]
     limits = limits_for(config.env, config.protocol, config.max_steps)
     manifest = _manifest(config, run_id, limits, len(plan))
-    ctx = RunContext(run_id=run_id, mode=config.mode, model=manifest.model, endpoint=manifest.endpoint,
-                     prompt_version=manifest.prompt_version, inputs=manifest.inputs, software=manifest.software,
-                     hdbench_version=hdbench.__version__)
+    ctx = RunContext(
+        run_id=run_id,
+        mode=config.mode,
+        model=manifest.model,
+        endpoint=manifest.endpoint,
+        prompt_version=manifest.prompt_version,
+        inputs=manifest.inputs,
+        software=manifest.software,
+        hdbench_version=hdbench.__version__,
+    )
     finished = [e for e in journal.read() if e.episode_id in {p.episode_id(run_id) for p in plan}]
     with RunProgress(len(plan), finished, enabled=progress) as bar:
         _play_all(config, todo, limits, ctx, journal, bar)
@@ -91,8 +103,14 @@ def rollout(config: RolloutConfig, progress: bool = True) -> RunSummary:
     return _summary(run_id, len(plan), episodes, len(done), start, release.path)
 
 
-def _play_all(config: RolloutConfig, todo: list[PlannedEpisode], limits: Limits, ctx: RunContext,
-              journal: Journal, bar: RunProgress) -> None:
+def _play_all(
+    config: RolloutConfig,
+    todo: list[PlannedEpisode],
+    limits: Limits,
+    ctx: RunContext,
+    journal: Journal,
+    bar: RunProgress,
+) -> None:
     """Play ``todo`` on ``concurrency`` threads, each owning one env (in a worker process for ALFWorld)."""
     local = threading.local()
     envs: list[Env] = []
@@ -137,8 +155,9 @@ def _make_actor(config: RolloutConfig) -> Actor:
         return RandomActor()
     agent = Agent(_prompt(config), show_admissible=config.show_admissible, history=config.history)
     endpoint = Endpoint(_endpoint_params(config), config.model, api_key_env=config.api_key_env)
-    return ModelActor(config.agent, agent, endpoint, match_admissible=config.match_admissible,
-                      constrain=config.constrain)
+    return ModelActor(
+        config.agent, agent, endpoint, match_admissible=config.match_admissible, constrain=config.constrain
+    )
 
 
 def _prompt(config: RolloutConfig):
@@ -150,9 +169,15 @@ def _endpoint_params(config: RolloutConfig) -> EndpointParams | None:
         return None
     if not config.base_url or not config.model:
         raise ValueError(f"agent {config.agent} needs --base-url and --model (an OpenAI-compatible endpoint)")
-    return EndpointParams(base_url=config.base_url, engine=config.engine, temperature=config.temperature,
-                          max_tokens=config.max_tokens, seed=config.seed, timeout_s=config.request_timeout,
-                          max_retries=config.max_retries)
+    return EndpointParams(
+        base_url=config.base_url,
+        engine=config.engine,
+        temperature=config.temperature,
+        max_tokens=config.max_tokens,
+        seed=config.seed,
+        timeout_s=config.request_timeout,
+        max_retries=config.max_retries,
+    )
 
 
 def _manifest(config: RolloutConfig, run_id: str, limits: Limits, planned: int) -> RunManifest:
@@ -162,11 +187,21 @@ def _manifest(config: RolloutConfig, run_id: str, limits: Limits, planned: int) 
         for k in ("attempts", "show_admissible", "match_admissible", "constrain", "history", "shard", "seed")
     ]
     return RunManifest(
-        run_id=run_id, created_at=datetime.now(UTC), env=config.env, split=config.split, agent=config.agent,
-        mode=config.mode, model=config.model if model_agent else None, endpoint=_endpoint_params(config),
-        prompt_version=_prompt(config).id if model_agent else None, protocol=config.protocol,
-        settings=settings, inputs=_inputs(config), software=software_versions(),
-        hdbench_version=hdbench.__version__, command=f"hdbench rollout {config.model_dump_json(exclude_none=True)}",
+        run_id=run_id,
+        created_at=datetime.now(UTC),
+        env=config.env,
+        split=config.split,
+        agent=config.agent,
+        mode=config.mode,
+        model=config.model if model_agent else None,
+        endpoint=_endpoint_params(config),
+        prompt_version=_prompt(config).id if model_agent else None,
+        protocol=config.protocol,
+        settings=settings,
+        inputs=_inputs(config),
+        software=software_versions(),
+        hdbench_version=hdbench.__version__,
+        command=f"hdbench rollout {config.model_dump_json(exclude_none=True)}",
         planned_episodes=planned,
     )
 
@@ -178,16 +213,24 @@ def _inputs(config: RolloutConfig) -> list[InputRef]:
     config_name = "goals" if config.env == "webshop" else "games"
     try:
         release = open_release(config.games)
-        return [InputRef(name=release.name, version=release.version, config=config_name,
-                         content_hash=release.content_hash)]
+        return [
+            InputRef(
+                name=release.name,
+                version=release.version,
+                config=config_name,
+                content_hash=release.content_hash,
+            )
+        ]
     except ReleaseError:
         return [InputRef(name=str(Path(config.games).resolve()), version="unreleased", config=config_name)]
 
 
 def software_versions() -> list[SoftwareVersion]:
     """Versions of hdbench, Python and the packages that shape an episode."""
-    found = [SoftwareVersion(package="hdbench", version=hdbench.__version__),
-             SoftwareVersion(package="python", version=platform.python_version())]
+    found = [
+        SoftwareVersion(package="hdbench", version=hdbench.__version__),
+        SoftwareVersion(package="python", version=platform.python_version()),
+    ]
     for package in PACKAGES:
         try:
             found.append(SoftwareVersion(package=package, version=version(package)))
@@ -207,7 +250,9 @@ def _journal(config: RolloutConfig, run_id: str) -> Journal:
             )
     else:
         run_file.parent.mkdir(parents=True, exist_ok=True)
-        run_file.write_text(json.dumps({"run_id": run_id, "config": config.model_dump(mode="json")}, indent=2))
+        run_file.write_text(
+            json.dumps({"run_id": run_id, "config": config.model_dump(mode="json")}, indent=2)
+        )
     return Journal(config.out.parent / f".{config.out.name}.journal.jsonl")
 
 
@@ -219,7 +264,9 @@ def _in_plan_order(episodes: list[Episode], plan: list[PlannedEpisode], run_id: 
     by_id = {e.episode_id: e for e in episodes}
     missing = [p.task.task_id for p in plan if p.episode_id(run_id) not in by_id]
     if missing:
-        raise RuntimeError(f"{len(missing)} planned episodes did not finish (e.g. {missing[0]}); rerun to resume")
+        raise RuntimeError(
+            f"{len(missing)} planned episodes did not finish (e.g. {missing[0]}); rerun to resume"
+        )
     return [by_id[p.episode_id(run_id)] for p in plan]
 
 
@@ -227,14 +274,19 @@ def _write(config: RolloutConfig, manifest: RunManifest, episodes: list[Episode]
     failures = [failure_of(e, label(e, limits.max_steps)) for e in episodes if e.outcome == Outcome.FAILURE]
     counts = {o: sum(e.outcome == o for e in episodes) for o in Outcome}
     spec = ReleaseSpec(
-        name=config.release_name, version=config.version,
+        name=config.release_name,
+        version=config.version,
         title=f"hdbench rollouts: {config.agent} on {config.env} {config.split}",
-        summary=(f"{len(episodes)} episodes of the {config.agent} agent on {config.env} ({config.split} split): "
-                 f"{counts[Outcome.SUCCESS]} successes, {counts[Outcome.FAILURE]} failures, "
-                 f"{counts[Outcome.ERROR]} errors (not judged)."),
-        provenance=(f"Run `{manifest.run_id}` by hdbench {hdbench.__version__}; model `{manifest.model or '-'}`, "
-                    f"prompt `{manifest.prompt_version or '-'}`, protocol `{manifest.protocol or 'default'}`. "
-                    "Settings: " + ", ".join(f"{s.name}={s.value}" for s in manifest.settings) + "."),
+        summary=(
+            f"{len(episodes)} episodes of the {config.agent} agent on {config.env} ({config.split} split): "
+            f"{counts[Outcome.SUCCESS]} successes, {counts[Outcome.FAILURE]} failures, "
+            f"{counts[Outcome.ERROR]} errors (not judged)."
+        ),
+        provenance=(
+            f"Run `{manifest.run_id}` by hdbench {hdbench.__version__}; model `{manifest.model or '-'}`, "
+            f"prompt `{manifest.prompt_version or '-'}`, protocol `{manifest.protocol or 'default'}`. "
+            "Settings: " + ", ".join(f"{s.name}={s.value}" for s in manifest.settings) + "."
+        ),
         limitations="Failure-mode labels come from documented rules (hdbench.failures), not human review.",
     )
     split = config.split
@@ -252,13 +304,17 @@ def _already_written(config: RolloutConfig, run_id: str, start: float) -> RunSum
     return _summary(run_id, len(episodes), episodes, len(episodes), start, release.path)
 
 
-def _summary(run_id: str, planned: int, episodes: list[Episode], resumed: int, start: float,
-             path: Path) -> RunSummary:
+def _summary(
+    run_id: str, planned: int, episodes: list[Episode], resumed: int, start: float, path: Path
+) -> RunSummary:
     return RunSummary(
-        run_id=run_id, planned=planned, resumed=resumed,
+        run_id=run_id,
+        planned=planned,
+        resumed=resumed,
         successes=sum(e.outcome == Outcome.SUCCESS for e in episodes),
         failures=sum(e.outcome == Outcome.FAILURE for e in episodes),
         errors=sum(e.outcome == Outcome.ERROR for e in episodes),
         tokens=sum(e.prompt_tokens + e.completion_tokens for e in episodes),
-        wall_time_s=round(time.perf_counter() - start, 2), release=path,
+        wall_time_s=round(time.perf_counter() - start, 2),
+        release=path,
     )

@@ -29,6 +29,7 @@ from hdbench.envs.alfworld._official import (
     task_type_of,
     to_task,
 )
+from hdbench.envs.alfworld._planner import PlannerError
 from hdbench.envs.alfworld._play import PlayResult, play_session
 from hdbench.envs.alfworld._protocol import PROTOCOLS, Protocol, get_protocol
 from hdbench.envs.alfworld._richness import richness_report
@@ -52,6 +53,7 @@ __all__ = [
     "GameRef",
     "GenerateOptions",
     "GrammarVersion",
+    "PlannerError",
     "PlannerExpert",
     "PlayResult",
     "Protocol",
