@@ -23,7 +23,7 @@ def sql(
 ) -> None:
     """Run a SQL query over a release with DuckDB.
 
-    Example: hdbench sql hdbench-quickstart/hdbench--sample "SELECT task_type, count(*) FROM failures GROUP BY 1"
+    Example: hdbench sql hdbench-quickstart/hdbench--quickstart "SELECT task_type, count(*) FROM failures GROUP BY 1"
     """
     render(run_sql(release, query), fmt)
 
@@ -36,7 +36,7 @@ def analyze(
 ) -> None:
     """Run a canned failure analysis (or all of them) over a release.
 
-    Example: hdbench analyze hdbench-quickstart/hdbench--sample failure_modes_by_task_type --format csv
+    Example: hdbench analyze hdbench-quickstart/hdbench--quickstart failure_modes_by_task_type --format csv
     """
     queries = canned_queries()
     if list_:

@@ -22,7 +22,7 @@ def show(
 ) -> None:
     """Show a release: version, content hash, configs, splits and row counts.
 
-    Example: hdbench release show hdbench-quickstart/hdbench--sample
+    Example: hdbench release show hdbench-quickstart/hdbench--quickstart
     """
     release = open_release(path)
     Console(stderr=True).print(

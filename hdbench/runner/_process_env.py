@@ -48,7 +48,9 @@ class ProcessEnv:
         self.name = EnvName(env_name)
         context = mp.get_context("spawn")  # no fork: the parent runs threads
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, env_name, options), daemon=True)
+        # not a daemon: the engine may start planner processes of its own; a dead parent closes
+        # the pipe, which ends the worker (its recv raises EOFError)
+        self._process = context.Process(target=_serve, args=(child, env_name, options), daemon=False)
         self._process.start()
 
     def _call(self, method: str, *args: Any) -> Any:
