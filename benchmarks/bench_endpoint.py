@@ -1,6 +1,6 @@
 """Local serving engines: prompt latency, decode speed, prefix cache and concurrency.
 
-    python benchmarks/bench_endpoint.py [--engines llama.cpp transformers] [--reps 3] [--requests 4]
+    python benchmarks/bench_endpoint.py [--engines llama.cpp transformers] [--reps 2] [--requests 3]
 
 For each installed engine, starts a real ``LocalServer`` on the embedded model and measures,
 through the same ``Endpoint`` the runner uses (medians of ``--reps``):
@@ -148,8 +148,8 @@ def main() -> None:
     engines = installed_engines()
     engines += [v for v, (engine, _) in VARIANTS.items() if engine in engines]
     parser.add_argument("--engines", nargs="+", default=engines, help="engines (and variants) to measure")
-    parser.add_argument("--reps", type=int, default=3, help="repetitions per single-call metric")
-    parser.add_argument("--requests", type=int, default=4, help="calls per client in the throughput test")
+    parser.add_argument("--reps", type=int, default=2, help="repetitions per single-call metric")
+    parser.add_argument("--requests", type=int, default=3, help="turns per client in the throughput test")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4],
                         help="client counts (llama.cpp)")
     args = parser.parse_args()
@@ -158,6 +158,7 @@ def main() -> None:
     for engine in args.engines:
         print(f"{engine}:")
         results[engine] = bench_engine(engine, args, seq)
+        print("  " + ", ".join(f"{k}={v:.2f}" for k, v in results[engine].items()), flush=True)
     report(results)
 
 

@@ -85,3 +85,25 @@ def test_missing_and_corrupt_game_files_name_the_file(tmp_path: Path) -> None:
     corrupt.write_text(json.dumps({"pddl_domain": "x", "grammar": "y"}))
     with pytest.raises(GameFileError, match="missing pddl_problem"):
         read_game(corrupt)
+
+
+def test_relevance_pruning_keeps_goal_objects_receptacles_and_locations() -> None:
+    from hdbench.envs.alfworld._relevance import goal_types, prune_problem
+
+    trial = _trial("valid_seen", "look_at_obj_in_light")
+    problem = read_game(trial / "game.tw-pddl")["pddl_problem"]
+    pruned = prune_problem(problem)
+    _, obj, _, lamp, _ = trial.parent.name.split("-")  # look_at_obj_in_light-AlarmClock-None-DeskLamp-323
+    kinds = goal_types(problem)
+    assert kinds == {obj, lamp}
+    lines = problem.splitlines()
+
+    def declared(text: str, suffix: str) -> list[str]:
+        return [ln.strip() for ln in text.splitlines() if ln.strip().endswith(suffix) and "_bar_" in ln]
+
+    assert declared(pruned, "- receptacle") == declared(problem, "- receptacle")
+    assert declared(pruned, "- location") == declared(problem, "- location")
+    kept = declared(pruned, "- object")
+    assert kept and all(name.split("_bar_")[0] in kinds for name in kept)
+    assert [n for n in declared(problem, "- object") if n.split("_bar_")[0] in kinds] == kept
+    assert len(pruned.splitlines()) < len(lines) and pruned.count("(:goal") == 1

@@ -17,6 +17,7 @@ done after that many ``step`` calls, valid or not) behave as in the official env
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from hdbench.envs.alfworld._compile import CompileCache, CompiledGame, CompiledP
 from hdbench.envs.alfworld._grammar import GrammarVersion, detect_grammar, translate
 from hdbench.envs.alfworld._official import GameFileError, read_game
 from hdbench.envs.alfworld._planner import plan_with_limits
+from hdbench.envs.alfworld._relevance import prune_problem
 from hdbench.schema import EnvName, ScorePart
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,22 @@ class CachedPddlEnv(PddlEnv):
         """Fast-downward's plan from the current state, as commands (empty when none exists)."""
         return self._pddl_state.replan(self._entity_infos)
 
+    def pruned_planner(self) -> Callable[[], list[str]]:
+        """A planner for the initial state on the relevance-pruned problem (see ``_relevance``).
+
+        The pruned problem is compiled here (and cached); the returned function loads it into the
+        fast-downward library, replacing the game being played, so it must run in a forked child.
+        """
+        data = self._game_data
+        pruned = prune_problem(data["pddl_problem"])
+        compiled = self._cache.get(data["pddl_domain"], data["grammar"], pruned)
+
+        def plan() -> list[str]:
+            state = CompiledPddlState(self.downward_lib, compiled, pruned)
+            return state.replan(self._entity_infos)
+
+        return plan
+
     def close(self) -> None:
         """Drop the engine state. The fast-downward library copy is not ``dlclose``d: textworld never
         does either, and unloading it (``fast_downward.close_lib``) crashes the process later."""
@@ -129,6 +147,7 @@ class AlfworldEnv:
         cache: compiled-game cache; the default is shared by the envs of a process.
         planner_timeout_s: limit of one ``expert_plan`` call (None: plan in-process, no limit).
         planner_memory_mb: memory the planner may add before it is stopped.
+        prune_planning: plan at reset without the objects the goal does not name (``_relevance``).
     """
 
     name = EnvName.ALFWORLD
@@ -140,6 +159,7 @@ class AlfworldEnv:
         cache: CompileCache | None = None,
         planner_timeout_s: float | None = DEFAULT_PLANNER_TIMEOUT_S,
         planner_memory_mb: int = 2048,
+        prune_planning: bool = True,
     ) -> None:
         if max_steps < 1:
             raise ValueError(f"max_steps must be positive, got {max_steps}")
@@ -147,6 +167,7 @@ class AlfworldEnv:
         self.translate_actions = translate_actions
         self.planner_timeout_s = planner_timeout_s
         self.planner_memory_mb = planner_memory_mb
+        self.prune_planning = prune_planning
         infos = textworld.EnvInfos(won=True, admissible_commands=True, extras=["gamefile"])
         self._base = CachedPddlEnv(infos, _SHARED_CACHE if cache is None else cache)
         self._env = AlfredInfos(AlfredDemangler(self._base, shuffle=False))
@@ -231,9 +252,9 @@ class AlfworldEnv:
             raise RuntimeError("expert_plan() before reset()")
         if not self.planner_timeout_s:
             return self._base.plan()
-        return plan_with_limits(
-            self._base.plan, self._task.source, self.planner_timeout_s, self.planner_memory_mb
-        )
+        # at the initial state, plan on the pruned problem (same plan validity, far smaller search)
+        planner = self._base.pruned_planner() if self.steps == 0 and self.prune_planning else self._base.plan
+        return plan_with_limits(planner, self._task.source, self.planner_timeout_s, self.planner_memory_mb)
 
     def close(self) -> None:
         """Release the engine (its fast-downward library copy)."""
