@@ -1,24 +1,25 @@
 """Local serving engines: prompt latency, decode speed, prefix cache and concurrency.
 
-    python benchmarks/bench_endpoint.py [--engines llama.cpp transformers] [--reps 2] [--requests 3]
+    python benchmarks/bench_endpoint.py [--engines llama.cpp transformers] [--reps 3] [--turns 3]
 
-For each installed engine, starts a real ``LocalServer`` on the embedded model and measures,
-through the same ``Endpoint`` the runner uses (medians of ``--reps``):
+Starts one real ``LocalServer`` per engine on the embedded model, all at once (an idle server
+costs no CPU), then measures them in alternation, round after round, through the same
+``Endpoint`` the runner uses, so that load from other processes on a shared machine falls on
+every engine alike. Medians over ``--reps`` rounds:
 
-- start: process start until the server answers;
-- prompt: latency of a ~550-token prompt with ``max_tokens=1`` (a fresh prompt each time, so no
-  prefix cache helps: an episode's first call);
-- repeat: the same prompt again (what an episode's next turn costs when the server keeps the
-  prefix; llama.cpp does, transformers does not);
-- decode: tokens/s of generation, (completion tokens - 1) / (latency - prompt latency);
-- interleaved: the second turn of two episodes played in turns (A1 B1 A2 B2), what a runner at
-  concurrency 2 costs per call: fast only if the server keeps more than one prefix
+- start_s: process start until the server has generated its first token;
+- prompt_s: latency of a fresh ~550-token prompt with ``max_tokens=1`` (an episode's first call;
+  a tag at the start of each prompt defeats any prefix cache);
+- repeat_s: the same prompt again (an episode's next turn costs about this when the server
+  keeps the prefix: llama.cpp does, transformers does not);
+- decode_tps: generation speed, (completion tokens - 1) / (latency - prompt latency), 64 tokens;
+- interleaved_s: second turns of two conversations played in alternation (A1 B1 A2 B2), i.e. a
+  runner at concurrency 2: fast only if the server keeps more than one prefix
   (``llama.cpp+cache`` is llama.cpp with ``--cache True``, its RAM prompt cache);
-- throughput at concurrency 1 and 4 (llama.cpp only): calls per minute when each client plays
-  a ``--requests``-turn conversation (a fresh ~550-token prompt, then one observation per turn,
-  up to 16 tokens per reply), as rollout episodes do.
+- cN_calls_per_min (llama.cpp variants): calls per minute with N clients, each playing a
+  ``--turns``-turn conversation (a fresh prompt, then one observation per turn, 16-token replies).
 
-Ratios are against the baseline measured in the same run: engine llama.cpp at concurrency 1.
+Ratios are against engine llama.cpp (concurrency 1 for the throughput rows), same run.
 Keep runs short: the 2 cores here are shared.
 """
 
@@ -27,7 +28,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 
 from hdbench.endpoint import Completion, Endpoint, LocalServer, installed_engines
 from hdbench.schema import EndpointParams
@@ -40,6 +43,21 @@ OBSERVATION = (
     "3, a stoveburner 2, a stoveburner 1, and a toaster 1.\n"
 )
 TASK = "Your task is to: put a clean mug in coffeemachine.\n"
+VARIANTS = {"llama.cpp+cache": ("llama.cpp", ["--cache", "True"])}
+"""Measured variants of an engine: name -> (engine, extra server arguments)."""
+
+Samples = dict[str, list[float]]
+
+
+class Tags:
+    """Fresh prompt tags: a prompt no server has seen before."""
+
+    def __init__(self) -> None:
+        self.last = int(time.time())
+
+    def next(self) -> int:
+        self.last += 1
+        return self.last
 
 
 def prompt(tag: int, repeats: int = 3) -> list[dict]:
@@ -57,89 +75,87 @@ def call(ep: Endpoint, messages: list[dict], max_tokens: int) -> Completion:
     return c
 
 
-def single(ep: Endpoint, reps: int, seq: list[int]) -> dict[str, float]:
-    """Medians of prompt latency, prefix-cached repeat latency and decode tokens/s."""
-    prompts, repeats, decode, tokens = [], [], [], []
-    for _ in range(reps):
-        seq[0] += 1
-        messages = prompt(seq[0])
-        first = call(ep, messages, 1)
-        prompts.append(first.latency_s)
-        tokens.append(first.prompt_tokens)
-        repeats.append(call(ep, messages, 1).latency_s)
-        seq[0] += 1
-        long = call(ep, prompt(seq[0]), 64)
-        if long.completion_tokens > 1:
-            decode.append((long.completion_tokens - 1) / max(long.latency_s - first.latency_s, 1e-3))
-    return {"prompt_tokens": statistics.median(tokens), "prompt_s": statistics.median(prompts),
-            "repeat_s": statistics.median(repeats),
-            "decode_tps": statistics.median(decode) if decode else float("nan")}
+def next_turn(ep: Endpoint, conv: list[dict], max_tokens: int) -> Completion:
+    """Play one turn of ``conv``, then append the reply and a new observation to it."""
+    c = call(ep, conv, max_tokens)
+    conv += [{"role": "assistant", "content": c.text},
+             {"role": "user", "content": "Nothing happens. " + OBSERVATION}]
+    return c
 
 
-def interleaved(ep: Endpoint, reps: int, seq: list[int]) -> float:
-    """Median latency of second turns when two conversations alternate (A1 B1 A2 B2)."""
-    seconds = []
-    for _ in range(reps):
-        convs = []
-        for _ in range(2):
-            seq[0] += 1
-            convs.append(prompt(seq[0]))
-        for conv in convs:
-            reply = call(ep, conv, 8).text
-            conv += [{"role": "assistant", "content": reply},
-                     {"role": "user", "content": "Nothing happens. " + OBSERVATION}]
-        seconds += [call(ep, conv, 1).latency_s for conv in convs]
-    return statistics.median(seconds)
+def single_round(ep: Endpoint, tags: Tags, out: Samples) -> None:
+    """One sample each of prompt latency, prefix-cached repeat latency and decode speed."""
+    messages = prompt(tags.next())
+    first = call(ep, messages, 1)
+    out["prompt_tokens"].append(first.prompt_tokens)
+    out["prompt_s"].append(first.latency_s)
+    out["repeat_s"].append(call(ep, messages, 1).latency_s)
+    long = call(ep, prompt(tags.next()), 64)
+    if long.completion_tokens > 1:
+        out["decode_tps"].append((long.completion_tokens - 1) / max(long.latency_s - first.latency_s, 1e-3))
 
 
-def throughput(ep: Endpoint, clients: int, requests: int, seq: list[int]) -> float:
-    """Calls per minute with ``clients`` threads each playing a ``requests``-turn conversation."""
-    def client(base: int) -> None:
-        conv = prompt(base)
-        for _ in range(requests):
-            reply = call(ep, conv, 16).text
-            conv += [{"role": "assistant", "content": reply},
-                     {"role": "user", "content": "Nothing happens. " + OBSERVATION}]
+def interleaved_round(ep: Endpoint, tags: Tags, out: Samples) -> None:
+    """Second-turn latencies of two conversations played in alternation (A1 B1 A2 B2)."""
+    convs = [prompt(tags.next()), prompt(tags.next())]
+    for conv in convs:
+        next_turn(ep, conv, 8)
+    out["interleaved_s"] += [call(ep, conv, 1).latency_s for conv in convs]
 
-    bases = []
-    for _ in range(clients):
-        seq[0] += requests
-        bases.append(seq[0])
+
+def throughput(ep: Endpoint, clients: int, turns: int, tags: Tags) -> float:
+    """Calls per minute with ``clients`` threads each playing a ``turns``-turn conversation."""
+    def client(tag: int) -> None:
+        conv = prompt(tag)
+        for _ in range(turns):
+            next_turn(ep, conv, 16)
+
     start = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(client, bases))
-    return clients * requests * 60 / (time.perf_counter() - start)
+        list(pool.map(client, [tags.next() for _ in range(clients)]))
+    return clients * turns * 60 / (time.perf_counter() - start)
 
 
-VARIANTS = {"llama.cpp+cache": ("llama.cpp", ["--cache", "True"])}
-"""Measured variants of an engine: name -> (engine, extra server arguments)."""
-
-
-def bench_engine(name: str, args: argparse.Namespace, seq: list[int]) -> dict[str, float]:
-    """Start one engine's server and measure it."""
-    engine, extra = VARIANTS.get(name, (name, []))
-    with LocalServer(engine=engine, extra_args=extra, on_status=lambda line: print(f"  {line}")) as server:
+def start_servers(names: list[str], stack: ExitStack) -> tuple[dict[str, Endpoint], Samples]:
+    """Start every engine's server (kept open by ``stack``); warm each up once."""
+    endpoints, starts = {}, defaultdict(list)
+    for name in names:
+        engine, extra = VARIANTS.get(name, (name, []))
+        server = stack.enter_context(LocalServer(engine=engine, extra_args=extra,
+                                                 on_status=lambda line: print(f"  {line}", flush=True)))
         params = EndpointParams(base_url=server.base_url, engine=engine, temperature=0.0, seed=0,
                                 timeout_s=600, max_retries=0)
-        ep = Endpoint(params, model=server.model_name)
-        call(ep, prompt(-1), 1)  # warm-up: first-call allocations are not what we measure
-        result = {"start_s": server.started_in_s} | single(ep, args.reps, seq)
-        result["interleaved_s"] = interleaved(ep, args.reps, seq)
-        if engine == "llama.cpp":  # transformers serves one request at a time
-            for clients in args.concurrency:
-                result[f"c{clients}_calls_per_min"] = throughput(ep, clients, args.requests, seq)
-    return result
+        endpoints[name] = Endpoint(params, model=server.model_name)
+        starts[name].append(server.started_in_s)
+    return endpoints, starts
 
 
-def report(results: dict[str, dict[str, float]]) -> None:
-    """Print one line per engine and metric, with the ratio to llama.cpp (concurrency 1)."""
-    base = results.get("llama.cpp", {})
-    print(f"\n{'engine':<13}{'metric':<22}{'median':>10}{'vs llama.cpp':>14}")
-    for engine, metrics in results.items():
+def measure(endpoints: dict[str, Endpoint], args: argparse.Namespace) -> dict[str, Samples]:
+    """Samples per engine, engines alternating within every round."""
+    tags, samples = Tags(), defaultdict(lambda: defaultdict(list))
+    for r in range(args.reps):
+        for name, ep in endpoints.items():
+            print(f"round {r + 1}/{args.reps}: {name}", flush=True)
+            single_round(ep, tags, samples[name])
+            interleaved_round(ep, tags, samples[name])
+    for clients in args.concurrency:
+        for name, ep in endpoints.items():
+            if name.startswith("llama.cpp"):  # transformers serves one request at a time
+                print(f"throughput at concurrency {clients}: {name}", flush=True)
+                samples[name][f"c{clients}_calls_per_min"].append(throughput(ep, clients, args.turns, tags))
+    return samples
+
+
+def report(samples: dict[str, Samples]) -> None:
+    """Print each metric's median per engine, with its ratio to llama.cpp (concurrency 1)."""
+    medians = {e: {m: statistics.median(v) for m, v in s.items() if v} for e, s in samples.items()}
+    base = medians.get("llama.cpp", {})
+    print(f"\n{'engine':<17}{'metric':<20}{'median':>10}{'vs llama.cpp':>14}")
+    for engine, metrics in medians.items():
         for name, value in metrics.items():
             ref = base.get("c1_calls_per_min") if name.endswith("_per_min") else base.get(name)
             ratio = f"{value / ref:.2f}x" if ref else ""
-            print(f"{engine:<13}{name:<22}{value:>10.2f}{ratio:>14}")
+            print(f"{engine:<17}{name:<20}{value:>10.2f}{ratio:>14}")
 
 
 def main() -> None:
@@ -148,18 +164,17 @@ def main() -> None:
     engines = installed_engines()
     engines += [v for v, (engine, _) in VARIANTS.items() if engine in engines]
     parser.add_argument("--engines", nargs="+", default=engines, help="engines (and variants) to measure")
-    parser.add_argument("--reps", type=int, default=2, help="repetitions per single-call metric")
-    parser.add_argument("--requests", type=int, default=3, help="turns per client in the throughput test")
+    parser.add_argument("--reps", type=int, default=3, help="rounds (samples per metric)")
+    parser.add_argument("--turns", type=int, default=3, help="turns per client in the throughput test")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4],
-                        help="client counts (llama.cpp)")
+                        help="client counts (llama.cpp variants)")
     args = parser.parse_args()
-    seq = [int(time.time())]  # prompt tags never seen by a server before
-    results = {}
-    for engine in args.engines:
-        print(f"{engine}:")
-        results[engine] = bench_engine(engine, args, seq)
-        print("  " + ", ".join(f"{k}={v:.2f}" for k, v in results[engine].items()), flush=True)
-    report(results)
+    with ExitStack() as stack:
+        endpoints, starts = start_servers(args.engines, stack)
+        samples = measure(endpoints, args)
+    for name, values in starts.items():
+        samples[name]["start_s"] = values
+    report(samples)
 
 
 if __name__ == "__main__":

@@ -79,8 +79,10 @@ def test_history_window_keeps_system_first_turn_and_recent_exchanges():
     messages = [{"role": "system", "content": "s"}, {"role": "user", "content": "u0"}]
     for i in range(1, 6):
         messages += [{"role": "assistant", "content": f"a{i}"}, {"role": "user", "content": f"u{i}"}]
-    kept = agent.window(messages)
-    assert [m["content"] for m in kept] == ["s", "u0", "a4", "u4", "a5", "u5"]
+    # history 2: the oldest exchanges are dropped 2 at a time, so 2 or 3 exchanges are kept
+    assert [m["content"] for m in agent.window(messages)] == ["s", "u0", "a3", "u3", "a4", "u4", "a5", "u5"]
+    assert [m["content"] for m in agent.window(messages[:-2])] == ["s", "u0", "a3", "u3", "a4", "u4"]
+    assert [m["content"] for m in agent.window(messages[:-6])] == ["s", "u0", "a1", "u1", "a2", "u2"]
 
 
 def test_closest_admissible_and_grammar():

@@ -144,3 +144,8 @@ def test_missing_usage_is_counted_with_the_gguf_vocabulary():
     assert c.token_source == TokenSource.TOKENIZER
     assert c.completion_tokens == 5  # "go", " to", " desk", " ", "1": Qwen splits digits off
     assert 10 <= c.prompt_tokens <= 20  # ChatML framing + 6 words
+
+
+def test_a_model_that_is_neither_a_path_nor_a_hub_id_is_a_clear_error():
+    with pytest.raises(FileNotFoundError, match="neither a local path nor a hub id"):
+        _local.resolve_model("missing-model.gguf")

@@ -47,8 +47,13 @@ def test_expert_wins_every_episode_through_the_runner(tmp_path):
 
 def test_model_agent_records_tokens_and_failures(tmp_path):
     with ScriptedServer(scripted([], then="Thought: I keep looking.\nAction: look")) as server:
-        cfg = config(tmp_path, agent="react", base_url=server.base_url, model=server.model, max_steps=4, n=1)
+        cfg = config(tmp_path, agent="react", base_url=server.base_url, model=server.model, max_steps=4, n=1,
+                     show_admissible=True)
         summary = rollout(cfg, progress=False)
+        last = server.requests[-1].body
+    # the admissible list rides on the first and the newest user turn only (the prompt cache stays valid)
+    listed = ["Admissible commands" in m["content"] for m in last["messages"] if m["role"] == "user"]
+    assert listed == [True, False, False, True] and "[environment]" in last["stop"]
     release = open_release(summary.release)
     (episode,) = release.read("trajectories", "valid_seen")
     assert episode.outcome == Outcome.FAILURE and episode.num_steps == 4

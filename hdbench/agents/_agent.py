@@ -61,10 +61,21 @@ class Agent:
         return observation
 
     def window(self, messages: list[dict]) -> list[dict]:
-        """What is sent: system, first user turn, and the last ``history`` exchanges."""
+        """What is sent: system, first user turn, and the most recent exchanges.
+
+        Older exchanges are dropped ``history`` at a time (between ``history`` and
+        ``2 * history - 1`` are kept), so the prompt's prefix stays the same for many turns and the
+        server's prompt cache keeps working; dropping one exchange per turn would re-read the
+        whole prompt at every call.
+        """
         head, rest = messages[:2], messages[2:]
-        keep = max(0, len(rest) - 2 * self.history)
-        return head + rest[keep + (keep % 2) :]
+        exchanges = len(rest) // 2
+        drop = max(0, exchanges - self.history) // self.history * self.history
+        return head + rest[2 * drop :]
+
+    def stop(self) -> list[str]:
+        """Stop sequences: a small model otherwise goes on to write the next observation itself."""
+        return ["[environment]", "\n\n\n"]
 
     def reply_format(self) -> str:
         """The reply-format description placed in the instructions."""

@@ -18,7 +18,8 @@ def serve(
     ] = DEFAULT_ENGINE,
     model: Annotated[
         str | None,
-        typer.Option(help="GGUF file or model folder (default: the embedded Qwen2.5-Coder-0.5B-Instruct)."),
+        typer.Option(help="GGUF file or model folder (default: the embedded Qwen2.5-Coder-0.5B-Instruct); "
+                     "online, a hub id: owner/name (a folder) or owner/name:file.gguf."),
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port on 127.0.0.1 (default: a free one).")] = None,
     ctx: Annotated[int, typer.Option(help="Context window in tokens.")] = DEFAULT_CTX,

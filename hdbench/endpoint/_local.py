@@ -141,15 +141,19 @@ def hub_model(repo: str = HUB_REPO, filename: str = MODEL_FILE) -> Path:
 
 
 def resolve_model(model: str | None = None) -> Path:
-    """A model path for the servers: the given file/folder, else the embedded GGUF.
-
-    A string that is not an existing path is taken as a hub repository id of a GGUF repo.
+    """A model path for the servers: the embedded GGUF (None), a local file or folder, or a hub
+    id when online: ``repo:file.gguf`` downloads one GGUF file, ``repo`` a model folder.
     """
     if model is None:
         return ensure_local_model()
     if Path(model).expanduser().exists():
         return Path(model).expanduser()
-    return hub_model(model) if model == HUB_REPO else Path(hf_snapshot(model))
+    repo, _, filename = model.partition(":")
+    if filename.endswith(".gguf"):
+        return hub_model(repo, filename)
+    if not repo.count("/") == 1:
+        raise FileNotFoundError(f"model {model} is neither a local path nor a hub id (owner/name)")
+    return Path(hf_snapshot(repo))
 
 
 def hf_snapshot(repo: str) -> str:

@@ -72,13 +72,8 @@ class ModelActor:
 
     def decide(self, observation: str, admissible: list[str] | None) -> Decision:
         if self.messages[-1]["role"] == "assistant":
-            self.messages.append(
-                {"role": "user", "content": self.agent.user_message(observation, admissible)}
-            )
-        options = dict(self.chat_options)
-        if self.constrain and admissible:
-            options["extra_body"] = {"grammar": action_grammar(self.agent, admissible)}
-        completion = self.endpoint.chat(self.agent.window(self.messages), **options)
+            self.messages.append({"role": "user", "content": observation})
+        completion = self.endpoint.chat(self._sent(admissible), **self._options(admissible))
         cost = dict(
             prompt_tokens=completion.prompt_tokens,
             completion_tokens=completion.completion_tokens,
@@ -92,6 +87,21 @@ class ModelActor:
         parsed = self.agent.parse(completion.text)
         action = closest(parsed.action, admissible) if self.match_admissible else parsed.action
         return Decision(action=action, thought=parsed.thought, state=parsed.state, **cost)
+
+    def _sent(self, admissible: list[str] | None) -> list[dict]:
+        """The window of the history, with the admissible commands on the latest turn only
+        (older turns stay as they were sent, so the server's prompt cache keeps matching)."""
+        sent = self.agent.window(self.messages)
+        if len(sent) > 2:
+            last = sent[-1]
+            sent[-1] = last | {"content": self.agent.user_message(last["content"], admissible)}
+        return sent
+
+    def _options(self, admissible: list[str] | None) -> dict[str, Any]:
+        options = {"stop": self.agent.stop(), **self.chat_options}
+        if self.constrain and admissible:
+            options["extra_body"] = {"grammar": action_grammar(self.agent, admissible)}
+        return options
 
 
 class ExpertActor:
