@@ -21,7 +21,7 @@ import polars as pl
 
 from hdbench.analytics import analyze, canned_queries
 from hdbench.release import Release, ReleaseSpec, merge_releases, open_release, release_path, write_release
-from hdbench.runner import RolloutConfig, RunSummary, rollout
+from hdbench.runner import RolloutConfig, RunSummary, rollout, summary_of
 from hdbench.sample import build_sample
 
 EASY_TYPES = ("pick_and_place_simple", "look_at_obj_in_light")
@@ -136,10 +136,12 @@ def _runs(
     endpoint = _endpoint(options, say) if any(_needs_model(root / n) for n in plans) else None
     try:
         for name, (env, agent) in plans.items():
+            if (root / name).exists():  # finished on an earlier run
+                runs[name] = summary_of(root / name)
+                continue
             say(f"rollout: {agent} on {env}")
-            runs[name] = rollout(
-                _config(root / name, env, agent, games[env], options, endpoint), progress=progress
-            )
+            config = _config(root / name, env, agent, games[env], options, endpoint)
+            runs[name] = rollout(config, progress=progress)
     finally:
         if endpoint is not None and endpoint[2] is not None:
             endpoint[2].stop()
@@ -184,7 +186,7 @@ def _config(
         out=out,
         n=n,
         seed=options.seed,
-        max_steps=options.max_steps if env == "alfworld" else None,
+        max_steps=options.max_steps if env == "alfworld" and agent == "react" else None,
         name=f"hdbench/quickstart-{env}-{agent}",
         **model_options,
     )

@@ -15,7 +15,7 @@ from hdbench.runner._journal import Journal
 from hdbench.runner._limits import PROTOCOLS, Limits, limits_for
 from hdbench.runner._plan import PlannedEpisode, make_plan, parse_shard
 from hdbench.runner._process_env import ProcessEnv
-from hdbench.runner._rollout import RunSummary, rollout, software_versions
+from hdbench.runner._rollout import RunSummary, rollout, software_versions, summary_of
 
 __all__ = [
     "PROTOCOLS",
@@ -39,4 +39,5 @@ __all__ = [
     "play_episode",
     "rollout",
     "software_versions",
+    "summary_of",
 ]

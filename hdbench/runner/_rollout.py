@@ -297,11 +297,19 @@ def _write(config: RolloutConfig, manifest: RunManifest, episodes: list[Episode]
 
 
 def _already_written(config: RolloutConfig, run_id: str, start: float) -> RunSummary:
-    release = open_release(config.out)
-    episodes = release.read("trajectories", config.split)
-    if not episodes or episodes[0].run_id != run_id:
+    summary = summary_of(config.out, config.split)
+    if summary.run_id != run_id:
         raise ReleaseError(f"{config.out} already holds another release; choose another --out")
-    return _summary(run_id, len(episodes), episodes, len(episodes), start, release.path)
+    return summary
+
+
+def summary_of(path: Path, split: str = "train") -> RunSummary:
+    """The summary of a rollout release that is already written."""
+    release = open_release(path)
+    episodes = release.read("trajectories", split)
+    if not episodes:
+        raise ReleaseError(f"{path} has no episodes in split {split!r}")
+    return _summary(episodes[0].run_id, len(episodes), episodes, len(episodes), time.perf_counter(), release.path)
 
 
 def _summary(
