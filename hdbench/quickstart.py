@@ -175,6 +175,7 @@ def _config(
             engine=options.engine,
             show_admissible=True,
             constrain=True,
+            avoid_loops=True,
             max_tokens=96,
         )
     n = options.alfworld_games if env == "alfworld" else options.webshop_goals

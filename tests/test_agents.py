@@ -91,3 +91,11 @@ def test_closest_admissible_and_grammar():
     assert closest("look", None) == "look"
     grammar = action_grammar(Agent(load_prompt("react-alfworld")), admissible)
     assert grammar.startswith('root ::= "Thought: "') and '"take mug 1 from cabinet 1"' in grammar
+
+
+def test_looping_actions_are_the_ones_that_would_close_a_loop():
+    from hdbench.runner._actors import looping
+
+    assert looping(["open drawer 1", "close drawer 1", "open drawer 1"]) == {"close drawer 1"}
+    assert looping(["look", "look"]) == {"look"}
+    assert looping(["go to a 1", "go to b 1"]) == set()

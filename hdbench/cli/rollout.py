@@ -48,6 +48,9 @@ def rollout(
         bool, typer.Option(help="Map actions to the closest admissible one.")
     ] = False,
     constrain: Annotated[bool, typer.Option(help="Constrain actions with a llama.cpp grammar.")] = False,
+    avoid_loops: Annotated[
+        bool, typer.Option(help="Leave looping actions out of the admissible list.")
+    ] = False,
     shard: Annotated[str, typer.Option(help="Play shard i/n of the plan.")] = "0/1",
     mode: Annotated[Mode, typer.Option(help="Pipeline stage recorded in the episodes.")] = Mode.BASE,
     name: Annotated[str | None, typer.Option(help="Release name, org/name.")] = None,
@@ -80,6 +83,7 @@ def rollout(
         show_admissible=show_admissible,
         match_admissible=match_admissible,
         constrain=constrain,
+        avoid_loops=avoid_loops,
         shard=shard,
         mode=mode,
         name=name,

@@ -52,6 +52,9 @@ class ModelActor:
             (rapidfuzz ratio). Changes what is measured: recorded as a run setting.
         constrain: ask the server to constrain the action to the admissible commands with a
             llama.cpp grammar (servers that ignore ``grammar`` are unaffected). Recorded too.
+        avoid_loops: with ``constrain`` or ``match_admissible``, leave out of the admissible
+            commands those that would repeat an action a third time in a row or close an A-B-A-B
+            cycle (small models loop, e.g. open/close a drawer forever). Recorded too.
     """
 
     def __init__(
@@ -61,18 +64,24 @@ class ModelActor:
         endpoint: Endpoint,
         match_admissible: bool = False,
         constrain: bool = False,
+        avoid_loops: bool = False,
         **chat_options: Any,
     ):
         self.kind, self.agent, self.endpoint = kind, agent, endpoint
-        self.match_admissible, self.constrain, self.chat_options = match_admissible, constrain, chat_options
+        self.match_admissible, self.constrain, self.avoid_loops = match_admissible, constrain, avoid_loops
+        self.chat_options = chat_options
         self.messages: list[dict] = []
+        self.actions: list[str] = []
 
     def begin(self, env: Env, first: Observation, hints: list[str], seed: int) -> None:
         self.messages = self.agent.first_messages(first, hints)
+        self.actions = []
 
     def decide(self, observation: str, admissible: list[str] | None) -> Decision:
         if self.messages[-1]["role"] == "assistant":
             self.messages.append({"role": "user", "content": observation})
+        if self.avoid_loops and admissible:
+            admissible = [a for a in admissible if a not in looping(self.actions)] or admissible
         completion = self.endpoint.chat(self._sent(admissible), **self._options(admissible))
         cost = dict(
             prompt_tokens=completion.prompt_tokens,
@@ -86,6 +95,7 @@ class ModelActor:
         self.messages.append({"role": "assistant", "content": completion.text})
         parsed = self.agent.parse(completion.text)
         action = closest(parsed.action, admissible) if self.match_admissible else parsed.action
+        self.actions.append(action)
         return Decision(action=action, thought=parsed.thought, state=parsed.state, **cost)
 
     def _sent(self, admissible: list[str] | None) -> list[dict]:
@@ -127,6 +137,16 @@ class RandomActor:
     def decide(self, observation: str, admissible: list[str] | None) -> Decision:
         # a free-text slot (WebShop's ``search[<query>]``) is filled with the task text
         return Decision(action=re.sub(r"<query>", self._task, self._policy.act(admissible)))
+
+
+def looping(actions: list[str]) -> set[str]:
+    """Actions that would now make a loop: a third identical action, or the end of an A-B-A-B cycle."""
+    banned = set()
+    if len(actions) >= 2 and actions[-1] == actions[-2]:
+        banned.add(actions[-1])
+    if len(actions) >= 3 and actions[-1] == actions[-3] != actions[-2]:
+        banned.add(actions[-2])
+    return banned
 
 
 def closest(action: str, admissible: list[str] | None) -> str:

@@ -71,6 +71,8 @@ class RolloutConfig(BaseModel):
     """Map an action to the closest admissible command."""
     constrain: bool = False
     """Constrain the action to the admissible commands with a llama.cpp grammar."""
+    avoid_loops: bool = False
+    """With constrain/match_admissible: leave out actions that would repeat a third time or close an A-B-A-B cycle."""
     history: int = Field(default=12, gt=0)
     """Exchanges of history sent with each call."""
 

@@ -156,7 +156,12 @@ def _make_actor(config: RolloutConfig) -> Actor:
     agent = Agent(_prompt(config), show_admissible=config.show_admissible, history=config.history)
     endpoint = Endpoint(_endpoint_params(config), config.model, api_key_env=config.api_key_env)
     return ModelActor(
-        config.agent, agent, endpoint, match_admissible=config.match_admissible, constrain=config.constrain
+        config.agent,
+        agent,
+        endpoint,
+        match_admissible=config.match_admissible,
+        constrain=config.constrain,
+        avoid_loops=config.avoid_loops,
     )
 
 
@@ -184,7 +189,16 @@ def _manifest(config: RolloutConfig, run_id: str, limits: Limits, planned: int) 
     model_agent = config.agent in MODEL_AGENTS
     settings = limits.settings() + [
         Setting(name=k, value=str(getattr(config, k)))
-        for k in ("attempts", "show_admissible", "match_admissible", "constrain", "history", "shard", "seed")
+        for k in (
+            "attempts",
+            "show_admissible",
+            "match_admissible",
+            "constrain",
+            "avoid_loops",
+            "history",
+            "shard",
+            "seed",
+        )
     ]
     return RunManifest(
         run_id=run_id,
@@ -309,7 +323,9 @@ def summary_of(path: Path, split: str = "train") -> RunSummary:
     episodes = release.read("trajectories", split)
     if not episodes:
         raise ReleaseError(f"{path} has no episodes in split {split!r}")
-    return _summary(episodes[0].run_id, len(episodes), episodes, len(episodes), time.perf_counter(), release.path)
+    return _summary(
+        episodes[0].run_id, len(episodes), episodes, len(episodes), time.perf_counter(), release.path
+    )
 
 
 def _summary(
