@@ -12,7 +12,8 @@ every engine alike. Medians over ``--reps`` rounds:
   a tag at the start of each prompt defeats any prefix cache);
 - repeat_s: the same prompt again (an episode's next turn costs about this when the server
   keeps the prefix: llama.cpp does, transformers does not);
-- decode_tps: generation speed, (completion tokens - 1) / (latency - prompt latency), 64 tokens;
+- decode_tps: generation speed on the same prompt, up to 64 tokens: (completion tokens - 1) /
+  (latency - repeat latency);
 - interleaved_s: second turns of two conversations played in alternation (A1 B1 A2 B2), i.e. a
   runner at concurrency 2: fast only if the server keeps more than one prefix
   (``llama.cpp+cache`` is llama.cpp with ``--cache True``, its RAM prompt cache);
@@ -87,12 +88,13 @@ def single_round(ep: Endpoint, tags: Tags, out: Samples) -> None:
     """One sample each of prompt latency, prefix-cached repeat latency and decode speed."""
     messages = prompt(tags.next())
     first = call(ep, messages, 1)
+    repeat = call(ep, messages, 1)
+    long = call(ep, messages, 64)  # same prompt: its prompt work costs what the repeat cost
     out["prompt_tokens"].append(first.prompt_tokens)
     out["prompt_s"].append(first.latency_s)
-    out["repeat_s"].append(call(ep, messages, 1).latency_s)
-    long = call(ep, prompt(tags.next()), 64)
+    out["repeat_s"].append(repeat.latency_s)
     if long.completion_tokens > 1:
-        out["decode_tps"].append((long.completion_tokens - 1) / max(long.latency_s - first.latency_s, 1e-3))
+        out["decode_tps"].append((long.completion_tokens - 1) / max(long.latency_s - repeat.latency_s, 1e-3))
 
 
 def interleaved_round(ep: Endpoint, tags: Tags, out: Samples) -> None:

@@ -99,3 +99,13 @@ def test_looping_actions_are_the_ones_that_would_close_a_loop():
     assert looping(["open drawer 1", "close drawer 1", "open drawer 1"]) == {"close drawer 1"}
     assert looping(["look", "look"]) == {"look"}
     assert looping(["go to a 1", "go to b 1"]) == set()
+
+
+def test_window_keeps_the_prompt_under_its_character_budget():
+    agent = Agent(load_prompt("act-alfworld"), history=50, max_prompt_chars=1000)
+    messages = [{"role": "system", "content": "s" * 100}, {"role": "user", "content": "u" * 100}]
+    for i in range(10):
+        messages += [{"role": "assistant", "content": f"a{i}"}, {"role": "user", "content": f"{i}" * 300}]
+    kept = agent.window(messages)
+    assert sum(len(m["content"]) for m in kept) <= 1000
+    assert kept[:2] == messages[:2] and kept[-1] == messages[-1] and len(kept) == 2 + 2 * 2

@@ -71,6 +71,8 @@ def test_generate_writes_games_and_a_release(tmp_path: Path) -> None:
     assert len(games) == 1 and games[0].grammar == "2.1.1" and (tmp_path / games[0].path).is_file()
     check = runner.invoke(app, ["games", "check", str(tmp_path / "valid_seen"), "--format", "json"])
     assert check.exit_code == 0 and json.loads(check.stdout)["won"] == 1
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2 and "already holds games" in again.output
 
 
 def test_generate_rejects_unknown_task_type(tmp_path: Path) -> None:

@@ -43,12 +43,20 @@ def test_expert_wins_every_episode_through_the_runner(tmp_path):
     assert manifest.planned_episodes == 2 and manifest.inputs[0].config == "games"
     assert {"alfworld", "hdbench"} <= {s.package for s in manifest.software}
     assert "failures" not in release.configs
+    assert {"name": "alfworld_grammar", "value": "2.1.1"} in [s.model_dump() for s in manifest.settings]
 
 
 def test_model_agent_records_tokens_and_failures(tmp_path):
     with ScriptedServer(scripted([], then="Thought: I keep looking.\nAction: look")) as server:
-        cfg = config(tmp_path, agent="react", base_url=server.base_url, model=server.model, max_steps=4, n=1,
-                     show_admissible=True)
+        cfg = config(
+            tmp_path,
+            agent="react",
+            base_url=server.base_url,
+            model=server.model,
+            max_steps=4,
+            n=1,
+            show_admissible=True,
+        )
         summary = rollout(cfg, progress=False)
         last = server.requests[-1].body
     # the admissible list rides on the first and the newest user turn only (the prompt cache stays valid)

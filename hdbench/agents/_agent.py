@@ -32,10 +32,17 @@ class Parsed(BaseModel):
 class Agent:
     """Builds the messages of an episode and parses replies, following a ``PromptFile``."""
 
-    def __init__(self, prompt: PromptFile, show_admissible: bool = False, history: int = 12):
+    def __init__(
+        self,
+        prompt: PromptFile,
+        show_admissible: bool = False,
+        history: int = 12,
+        max_prompt_chars: int = 10_000,
+    ):
         self.prompt = prompt
         self.show_admissible = show_admissible
         self.history = history
+        self.max_prompt_chars = max_prompt_chars
 
     @property
     def prompt_version(self) -> str:
@@ -63,6 +70,9 @@ class Agent:
     def window(self, messages: list[dict]) -> list[dict]:
         """What is sent: system, first user turn, and the most recent exchanges.
 
+        The prompt is kept under ``max_prompt_chars`` (about 4 characters a token: the default
+        fits a 4096-token context with room for the reply).
+
         Older exchanges are dropped ``history`` at a time (between ``history`` and
         ``2 * history - 1`` are kept), so the prompt's prefix stays the same for many turns and the
         server's prompt cache keeps working; dropping one exchange per turn would re-read the
@@ -71,7 +81,12 @@ class Agent:
         head, rest = messages[:2], messages[2:]
         exchanges = len(rest) // 2
         drop = max(0, exchanges - self.history) // self.history * self.history
-        return head + rest[2 * drop :]
+        rest = rest[2 * drop :]
+        # then keep under the character budget (long WebShop pages), oldest exchanges first
+        budget = self.max_prompt_chars - sum(len(m["content"]) for m in head)
+        while len(rest) > 1 and sum(len(m["content"]) for m in rest) > budget:
+            rest = rest[2:]
+        return head + rest
 
     def stop(self) -> list[str]:
         """Stop sequences: a small model otherwise goes on to write the next observation itself."""

@@ -32,7 +32,10 @@ log = logging.getLogger(__name__)
 
 def generate(
     out: Annotated[Path, typer.Option("--out", help="Folder of the game set (created; splits go below it).")],
-    n: Annotated[int, typer.Option("--n", help="Games to generate for the split.", min=1)] = 12,
+    n: Annotated[
+        int | None,
+        typer.Option("--n", help="Games to keep (default: the official size, 3553/140/134).", min=1),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed: the same seed gives byte-identical games.")] = 0,
     split: Annotated[
         str, typer.Option("--split", help="train, valid_seen or valid_unseen.")
@@ -75,9 +78,13 @@ def generate(
         split=split, n=n, seed=seed, grammar=versions[grammar], task_types=tuple(task_type or TASK_TYPES)
     )
     console = Console(stderr=True)
-    games = generate_split(
-        out, options, workers=workers, on_game=lambda g: console.print(f"  {g.game_id}", highlight=False)
-    )
+    try:
+        games = generate_split(
+            out, options, workers=workers, on_game=lambda g: console.print(f"  {g.game_id}", highlight=False)
+        )
+    except (FileExistsError, ValueError) as err:
+        console.print(f"[red]error:[/] {err}")
+        raise typer.Exit(2) from None
     console.print(f"[green]{len(games)} games[/] written under {out / split}")
     if release:
         written = write_games_release(out, release_version)

@@ -75,6 +75,8 @@ class RolloutConfig(BaseModel):
     """With constrain/match_admissible: leave out actions that would repeat a third time or close an A-B-A-B cycle."""
     history: int = Field(default=12, gt=0)
     """Exchanges of history sent with each call."""
+    max_prompt_chars: int = Field(default=10_000, gt=0)
+    """Character budget of each prompt (older exchanges are dropped to stay under it)."""
 
     def run_id(self) -> str:
         """Deterministic id: the same configuration resumes the same run."""

@@ -82,7 +82,7 @@ def rollout(config: RolloutConfig, progress: bool = True) -> RunSummary:
     done = {e.episode_id for e in journal.read()}
     todo = [p for p in plan if p.episode_id(run_id) not in done]
     limits = limits_for(config.env, config.protocol, config.max_steps)
-    manifest = _manifest(config, run_id, limits, len(plan))
+    manifest = _manifest(config, run_id, limits, len(plan), data_settings(plan))
     ctx = RunContext(
         run_id=run_id,
         mode=config.mode,
@@ -153,7 +153,12 @@ def _make_actor(config: RolloutConfig) -> Actor:
         return ExpertActor()
     if config.agent == AgentKind.RANDOM:
         return RandomActor()
-    agent = Agent(_prompt(config), show_admissible=config.show_admissible, history=config.history)
+    agent = Agent(
+        _prompt(config),
+        show_admissible=config.show_admissible,
+        history=config.history,
+        max_prompt_chars=config.max_prompt_chars,
+    )
     endpoint = Endpoint(_endpoint_params(config), config.model, api_key_env=config.api_key_env)
     return ModelActor(
         config.agent,
@@ -185,21 +190,28 @@ def _endpoint_params(config: RolloutConfig) -> EndpointParams | None:
     )
 
 
-def _manifest(config: RolloutConfig, run_id: str, limits: Limits, planned: int) -> RunManifest:
+def _manifest(
+    config: RolloutConfig, run_id: str, limits: Limits, planned: int, data: list[Setting]
+) -> RunManifest:
     model_agent = config.agent in MODEL_AGENTS
-    settings = limits.settings() + [
-        Setting(name=k, value=str(getattr(config, k)))
-        for k in (
-            "attempts",
-            "show_admissible",
-            "match_admissible",
-            "constrain",
-            "avoid_loops",
-            "history",
-            "shard",
-            "seed",
-        )
-    ]
+    settings = (
+        limits.settings()
+        + data
+        + [
+            Setting(name=k, value=str(getattr(config, k)))
+            for k in (
+                "attempts",
+                "show_admissible",
+                "match_admissible",
+                "constrain",
+                "avoid_loops",
+                "max_prompt_chars",
+                "history",
+                "shard",
+                "seed",
+            )
+        ]
+    )
     return RunManifest(
         run_id=run_id,
         created_at=datetime.now(UTC),
@@ -218,6 +230,17 @@ def _manifest(config: RolloutConfig, run_id: str, limits: Limits, planned: int) 
         command=f"hdbench rollout {config.model_dump_json(exclude_none=True)}",
         planned_episodes=planned,
     )
+
+
+def data_settings(plan: list[PlannedEpisode]) -> list[Setting]:
+    """What the played data itself decides: ALFWorld's grammar/data version (2.1.1 ``put`` or 2.1.2 ``move``)."""
+    files = {p.task.source for p in plan if p.task.env == "alfworld"}
+    if not files:
+        return []
+    from hdbench.envs.alfworld import detect_grammar, read_game
+
+    versions = sorted({str(detect_grammar(read_game(Path(f))["grammar"])) for f in files})
+    return [Setting(name="alfworld_grammar", value=",".join(versions))]
 
 
 def _inputs(config: RolloutConfig) -> list[InputRef]:

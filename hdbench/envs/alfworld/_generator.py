@@ -110,13 +110,25 @@ def plan_goals(split: str, task_type: str) -> list[tuple[FloorPlan, list[Goal]]]
     return out
 
 
+def pick_goal(hosts: list[tuple[FloorPlan, list[Goal]]], rng: random.Random) -> tuple[FloorPlan, Goal]:
+    """An object type first (uniform over the split), then a plan hosting it, then its goal.
+
+    Drawing the object type first, as ALFRED's task sampling does, gives each room type the share
+    of tasks its objects call for (most cleanable things are in kitchens, few in bathrooms).
+    """
+    kinds = sorted({g.object_target for _, goals in hosts for g in goals})
+    kind = rng.choice(kinds)
+    options = [(plan, [g for g in goals if g.object_target == kind]) for plan, goals in hosts]
+    plan, goals = rng.choice([(p, gs) for p, gs in options if gs])
+    return plan, rng.choice(goals)
+
+
 def draft(
     options: GenerateOptions, index: int, attempt: int, hosts: list[tuple[FloorPlan, list[Goal]]]
 ) -> _Draft:
     """Draw one candidate game (plan, goal, scene, task line) and render its files."""
     rng = _rng(GENERATOR_VERSION, options.seed, options.split, index, attempt)
-    plan, goals = rng.choice(hosts)
-    goal = rng.choice(goals)
+    plan, goal = pick_goal(hosts, rng)
     scene = sample_scene(plan, goal, rng)
     trial = f"trial_S{options.seed}_{index:05d}"
     d = _Draft(plan, goal, scene, task_text(goal, rng), trial, attempt)

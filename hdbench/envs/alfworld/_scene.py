@@ -29,6 +29,7 @@ PLACEABLE = (
 )
 """Object types ALFRED can put in some receptacle: the pickable ones."""
 INSTANCE_COUNTS, INSTANCE_WEIGHTS = (1, 2, 3), (40, 35, 25)
+TARGET_COUNTS, TARGET_WEIGHTS = (1, 2, 3, 4), (35, 35, 20, 10)
 
 
 @dataclass(frozen=True)
@@ -138,9 +139,13 @@ class _Ids:
 
 
 def _count(kind: str, goal: Goal, rng: random.Random) -> int:
-    """How many instances of ``kind`` to place (the goal's object gets at least what it needs)."""
-    n = rng.choices(INSTANCE_COUNTS, INSTANCE_WEIGHTS)[0]
-    return max(n, goal.min_objects) if kind == goal.object_target else n
+    """How many instances of ``kind`` to place: 1-3 for most types; the goal's type 1-4 (2-4 for
+    pick-two tasks), as in the official games (ALFRED repeats the target up to 4 times)."""
+    if kind != goal.object_target:
+        return rng.choices(INSTANCE_COUNTS, INSTANCE_WEIGHTS)[0]
+    if goal.min_objects > 1:
+        return goal.min_objects - 1 + rng.choices(INSTANCE_COUNTS, INSTANCE_WEIGHTS)[0]
+    return rng.choices(TARGET_COUNTS, TARGET_WEIGHTS)[0]
 
 
 def _allowed(kind: str, recep: Receptacle, goal: Goal) -> bool:
