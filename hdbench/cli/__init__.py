@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from hdbench import __version__
-from hdbench.cli import analytics, games, quickstart, release, rollout, schemas
+from hdbench.cli import analytics, games, quickstart, release, rollout, schemas, serve
 from hdbench.release import ReleaseError
 
 app = typer.Typer(
@@ -26,6 +26,7 @@ app.command()(schemas.schemas)
 app.command()(analytics.sql)
 app.command()(analytics.analyze)
 app.command()(rollout.rollout)
+app.command()(serve.serve)
 app.add_typer(release.release_app, name="release")
 app.add_typer(games.games_app, name="games")
 app.add_typer(games.play_app, name="play")
