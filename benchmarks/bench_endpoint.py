@@ -17,8 +17,12 @@ every engine alike. Medians over ``--reps`` rounds:
 - interleaved_s: second turns of two conversations played in alternation (A1 B1 A2 B2), i.e. a
   runner at concurrency 2: fast only if the server keeps more than one prefix
   (``llama.cpp+cache`` is llama.cpp with ``--cache True``, its RAM prompt cache);
-- cN_calls_per_min (llama.cpp variants): calls per minute with N clients, each playing a
-  ``--turns``-turn conversation (a fresh prompt, then one observation per turn, 16-token replies).
+- cN_calls_per_min: calls per minute with N clients (N > 1: llama.cpp variants only), each
+  playing a ``--turns``-turn conversation (a fresh prompt, one observation per turn, 16-token
+  replies), as rollout episodes do.
+
+decode_tps of ``llama.cpp+cache`` is not meaningful: its repeat pays a state reload that the
+long call does not.
 
 Ratios are against engine llama.cpp (concurrency 1 for the throughput rows), same run.
 Keep runs short: the 2 cores here are shared.
@@ -142,7 +146,7 @@ def measure(endpoints: dict[str, Endpoint], args: argparse.Namespace) -> dict[st
             interleaved_round(ep, tags, samples[name])
     for clients in args.concurrency:
         for name, ep in endpoints.items():
-            if name.startswith("llama.cpp"):  # transformers serves one request at a time
+            if clients == 1 or name.startswith("llama.cpp"):  # transformers serves one at a time
                 print(f"throughput at concurrency {clients}: {name}", flush=True)
                 samples[name][f"c{clients}_calls_per_min"].append(throughput(ep, clients, args.turns, tags))
     return samples
@@ -169,7 +173,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3, help="rounds (samples per metric)")
     parser.add_argument("--turns", type=int, default=3, help="turns per client in the throughput test")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4],
-                        help="client counts (llama.cpp variants)")
+                        help="client counts (above 1: llama.cpp variants only)")
     args = parser.parse_args()
     with ExitStack() as stack:
         endpoints, starts = start_servers(args.engines, stack)

@@ -132,20 +132,34 @@ def test_local_transformers_chat_returns_text_and_usage():
     assert c.text and c.token_source == TokenSource.USAGE and 0 < c.completion_tokens <= 4
 
 
-@needs_parts
-def test_missing_usage_is_counted_with_the_gguf_vocabulary():
-    pytest.importorskip("llama_cpp")
+@pytest.mark.slow
+def test_missing_usage_is_counted_like_the_server_counts(local_endpoint):
     from hdbench.endpoint import Reply, ScriptedServer, scripted
 
-    gguf = str(ensure_local_model())
-    with ScriptedServer(scripted([Reply.text("go to desk 1", usage=False)])) as server:
-        ep = Endpoint(EndpointParams(base_url=server.base_url), "m", tokenizer=gguf)
-        c = ep.chat([{"role": "user", "content": "You are in a room."}])
-    assert c.token_source == TokenSource.TOKENIZER
-    assert c.completion_tokens == 5  # "go", " to", " desk", " ", "1": Qwen splits digits off
-    assert 10 <= c.prompt_tokens <= 20  # ChatML framing + 6 words
+    messages = [{"role": "user", "content": "You are in a room. Say: go to desk 1"}]
+    served = local_endpoint.chat(messages, max_tokens=8)
+    with ScriptedServer(scripted([Reply.text(served.text, usage=False)])) as server:
+        ep = Endpoint(EndpointParams(base_url=server.base_url), "m", tokenizer=str(ensure_local_model()))
+        counted = ep.chat(messages)
+    assert counted.token_source == TokenSource.TOKENIZER and served.token_source == TokenSource.USAGE
+    assert counted.prompt_tokens == served.prompt_tokens
+    assert abs(counted.completion_tokens - served.completion_tokens) <= 1  # the server counts EOS
 
 
 def test_a_model_that_is_neither_a_path_nor_a_hub_id_is_a_clear_error():
     with pytest.raises(FileNotFoundError, match="neither a local path nor a hub id"):
         _local.resolve_model("missing-model.gguf")
+
+
+@pytest.mark.slow
+def test_hf_tokenizer_counts_like_the_server(local_endpoint):
+    pytest.importorskip("transformers")
+    from hdbench.endpoint._convert import DONE_MARK, converted_dir
+    from hdbench.endpoint._tokens import HFCounter
+
+    folder = converted_dir(ensure_local_model())
+    if not (folder / DONE_MARK).is_file():
+        pytest.skip("no converted transformers folder (made by the transformers engine)")
+    messages = [{"role": "user", "content": "Say hello in three words."}]
+    served = local_endpoint.chat(messages, max_tokens=4)
+    assert HFCounter(str(folder)).prompt_tokens(messages) == served.prompt_tokens

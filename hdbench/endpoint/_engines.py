@@ -74,7 +74,7 @@ class LlamaCpp:
         return _installed("llama_cpp") and _installed("uvicorn") and _installed("sse_starlette")
 
     def launch(self, model: Path, port: int, ctx: int, threads: int | None) -> Launch:
-        """Serve the GGUF ``model``; ChatML is Qwen's chat format."""
+        """Serve the GGUF ``model`` with the chat template stored in it."""
         if model.is_dir() or model.suffix != ".gguf":
             raise ValueError(f"engine llama.cpp serves GGUF files; {model} is not one "
                              "(use --engine transformers for a model folder)")
@@ -84,8 +84,8 @@ class LlamaCpp:
                 "--interrupt_requests", "False", "--verbose", "False",
                 # the server's default computes logits for every prompt token: slower, unused
                 "--logits_all", "False"]
-        if _is_qwen(model):
-            argv += ["--chat_format", "chatml"]
+        # No --chat_format: the GGUF's own chat template (Qwen's, with its default system prompt)
+        # renders prompts exactly as transformers does, so both engines see the same tokens.
         # The server's default prefills with every core; on a busy 2-core machine that was 1.6x
         # slower than one thread (spinning ggml barriers). Half the cores for both phases.
         threads = threads or max(1, (os.cpu_count() or 2) // 2)
@@ -117,10 +117,6 @@ class Transformers:
                "TOKENIZERS_PARALLELISM": "false", "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", "1")}
         # /v1/models needs a hub cache; /health answers once the pinned model is preloaded.
         return Launch(argv=argv, env=env, model_name=str(model), ready_path="/health")
-
-
-def _is_qwen(model: Path) -> bool:
-    return "qwen" in model.name.lower()
 
 
 ENGINES: dict[str, Engine] = {e.name: e for e in (LlamaCpp(), Transformers())}

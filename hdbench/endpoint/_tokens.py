@@ -47,8 +47,8 @@ class HFCounter:
         """Tokens of the chat-templated prompt (ChatML when the tokenizer has no template)."""
         with self._lock:
             if getattr(self._tok, "chat_template", None):
-                ids = self._tok.apply_chat_template(messages, tokenize=True, add_generation_prompt=True)
-                return len(ids["input_ids"] if isinstance(ids, dict) else ids)
+                text = self._tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+                return len(self._tok.encode(text, add_special_tokens=False))
             return len(self._tok.encode(chatml(messages), add_special_tokens=False))
 
     def text_tokens(self, text: str) -> int:
@@ -58,25 +58,38 @@ class HFCounter:
 
 
 class GGUFCounter:
-    """Counts with the vocabulary of a GGUF file (llama.cpp loads the vocabulary only)."""
+    """Counts with the vocabulary and chat template of a GGUF file (llama.cpp, vocabulary only)."""
 
     def __init__(self, path: Path) -> None:
         from llama_cpp import Llama
 
         self._llm = Llama(model_path=str(path), vocab_only=True, verbose=False)
+        self._template = self._chat_template()
         self._lock = threading.Lock()
 
     def prompt_tokens(self, messages: list[dict]) -> int:
-        """Tokens of the ChatML-framed prompt."""
-        return self._count(chatml(messages))
+        """Tokens of the prompt as llama.cpp's server renders it (ChatML if the file has no template)."""
+        text = self._template(messages=messages).prompt if self._template else chatml(messages)
+        return self._count(text, add_bos=True)
 
     def text_tokens(self, text: str) -> int:
         """Tokens of ``text``."""
-        return self._count(text)
+        return self._count(text, add_bos=False)
 
-    def _count(self, text: str) -> int:
-        with self._lock:
-            return len(self._llm.tokenize(text.encode(), add_bos=False, special=True))
+    def _count(self, text: str, add_bos: bool) -> int:
+        with self._lock:  # add_bos only adds one where the vocabulary asks for it
+            return len(self._llm.tokenize(text.encode(), add_bos=add_bos, special=True))
+
+    def _chat_template(self):  # noqa: ANN202 - a llama_cpp Jinja2ChatFormatter or None
+        """The file's chat template, rendered the way llama-cpp-python's server renders it."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        template = self._llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            return None
+        text = self._llm._model.token_get_text  # special tokens' text (detokenize hides them)
+        return Jinja2ChatFormatter(template, eos_token=text(self._llm.token_eos()),
+                                   bos_token=text(self._llm.token_bos()))
 
 
 def load_counter(tokenizer: str | None) -> TokenCounter | None:
