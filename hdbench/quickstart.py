@@ -51,7 +51,7 @@ class QuickstartOptions:
     """The embedded defaults (each overridable from the CLI)."""
 
     alfworld_games: int = 2
-    webshop_goals: int = 3
+    webshop_goals: int = 2
     max_steps: int = 20
     seed: int = 0
     base_url: str | None = None

@@ -20,7 +20,7 @@ def quickstart(
         "hdbench-quickstart"
     ),
     alfworld_games: Annotated[int, typer.Option(min=1, help="Generated ALFWorld games to play.")] = 2,
-    webshop_goals: Annotated[int, typer.Option(min=1, help="WebShop goals to play.")] = 3,
+    webshop_goals: Annotated[int, typer.Option(min=1, help="WebShop goals to play.")] = 2,
     max_steps: Annotated[int, typer.Option(min=1, help="ALFWorld step budget per episode.")] = 20,
     base_url: Annotated[
         str | None, typer.Option(help="Use this endpoint instead of the embedded model.")
