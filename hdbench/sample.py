@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import hdbench
 from hdbench.failures import failure_of, label, modes_of
 from hdbench.schema import (
+    ALFWORLD_TASK_TYPES,
     AgentKind,
     EndpointParams,
     EnvName,
@@ -37,14 +38,7 @@ from hdbench.schema import (
     TokenSource,
 )
 
-ALFWORLD_TYPES = [
-    "pick_and_place_simple",
-    "look_at_obj_in_light",
-    "pick_clean_then_place_in_recep",
-    "pick_heat_then_place_in_recep",
-    "pick_cool_then_place_in_recep",
-    "pick_two_obj_and_place",
-]
+ALFWORLD_TYPES = list(ALFWORLD_TASK_TYPES)
 WEBSHOP_CATEGORIES = ["beauty", "electronics", "fashion", "grocery", "garden"]
 OBJECTS = ["mug", "apple", "book", "knife", "cellphone", "pen", "bowl", "cloth", "egg", "plate"]
 RECEPTACLES = ["countertop", "cabinet", "drawer", "shelf", "fridge", "sidetable", "desk", "sinkbasin"]

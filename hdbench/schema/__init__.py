@@ -4,7 +4,7 @@ Each release config holds one record model (``CONFIGS``); ``schemas/*.json`` is 
 these models by ``export_json_schema`` and checked for drift in the tests.
 """
 
-from hdbench.schema._base import AgentKind, EnvName, FailureMode, Mode, Outcome, Record
+from hdbench.schema._base import ALFWORLD_TASK_TYPES, AgentKind, EnvName, FailureMode, Mode, Outcome, Record
 from hdbench.schema._episode import Episode, ScorePart, Step
 from hdbench.schema._failure import Evidence, Failure
 from hdbench.schema._game import Game
@@ -41,6 +41,7 @@ register_config("products", Product)
 register_config("goals", Goal)
 
 __all__ = [
+    "ALFWORLD_TASK_TYPES",
     "CONFIGS",
     "AgentKind",
     "EndpointParams",

@@ -32,6 +32,17 @@ class Record(BaseModel):
         return getattr(self, self.ID_FIELD) if self.ID_FIELD else None
 
 
+ALFWORLD_TASK_TYPES: tuple[str, ...] = (
+    "pick_and_place_simple",
+    "look_at_obj_in_light",
+    "pick_clean_then_place_in_recep",
+    "pick_heat_then_place_in_recep",
+    "pick_cool_then_place_in_recep",
+    "pick_two_obj_and_place",
+)
+"""The six ALFWorld task types, in alfworld's own order (ids 1..6): the ``task_type`` of its episodes."""
+
+
 class EnvName(StrEnum):
     """The benchmarks hdbench plays."""
 

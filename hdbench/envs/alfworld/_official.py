@@ -16,18 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hdbench.envs._env import Task
-from hdbench.schema import EnvName
+from hdbench.schema import ALFWORLD_TASK_TYPES, EnvName
 
 log = logging.getLogger(__name__)
 
-TASK_TYPES: tuple[str, ...] = (
-    "pick_and_place_simple",
-    "look_at_obj_in_light",
-    "pick_clean_then_place_in_recep",
-    "pick_heat_then_place_in_recep",
-    "pick_cool_then_place_in_recep",
-    "pick_two_obj_and_place",
-)
+TASK_TYPES: tuple[str, ...] = ALFWORLD_TASK_TYPES
 """The six ALFWorld task types, in alfworld's own order (ids 1..6)."""
 
 SPLITS: tuple[str, ...] = ("train", "valid_seen", "valid_unseen")
