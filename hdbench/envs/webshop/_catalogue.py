@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hdbench.envs.webshop._goals import attribute_weights, number_goals, option_text, price_bound
+from hdbench.envs.webshop._goals import attribute_weights, goal_dict, number_goals, option_text, price_bound
 from hdbench.schema import Goal, GoalOption, Product, ProductOption
 
 log = logging.getLogger(__name__)
@@ -101,17 +101,7 @@ def _goal(
 ) -> dict:
     """A goal dict (no id yet) with the original's price bound appended to ``text``."""
     upper, price_text = price_bound(product.price, rng)
-    return dict(
-        asin=product.asin,
-        category=product.category,
-        query=product.query,
-        name=product.name,
-        product_category=product.product_category,
-        instruction_text=text + price_text,
-        attributes=attrs,
-        goal_options=options,
-        price_upper=upper,
-    )
+    return goal_dict(product, text + price_text, attrs, options, upper)
 
 
 def human_goals(products: list[Product], folder: Path, seed: int = 0) -> list[Goal]:

@@ -87,13 +87,20 @@ def goal_for(product: Product, rng: random.Random, audiences: Sequence[str] = ("
     ]
     upper, price_text = price_bound(product.price, rng)
     core = instruction_core(product, attrs, rng.choice(audiences).lower(), rng)
+    return goal_dict(product, core + option_text(options) + price_text, attrs, options, upper)
+
+
+def goal_dict(
+    product: Product, instruction: str, attrs: list[str], options: list[GoalOption], upper: float
+) -> dict:
+    """The fields of a goal (no id or split yet) for ``product``: generated and original goals alike."""
     return dict(
         asin=product.asin,
         category=product.category,
         query=product.query,
         name=product.name,
         product_category=product.product_category,
-        instruction_text=core + option_text(options) + price_text,
+        instruction_text=instruction,
         attributes=attrs,
         goal_options=options,
         price_upper=upper,
