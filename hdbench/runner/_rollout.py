@@ -79,7 +79,9 @@ def rollout(config: RolloutConfig, progress: bool = True) -> RunSummary:
         parse_shard(config.shard),
     )
     journal = _journal(config, run_id)
-    done = {e.episode_id for e in journal.read()}
+    planned = {p.episode_id(run_id) for p in plan}
+    finished = [e for e in journal.read() if e.episode_id in planned]
+    done = {e.episode_id for e in finished}
     todo = [p for p in plan if p.episode_id(run_id) not in done]
     limits = limits_for(config.env, config.protocol, config.max_steps)
     manifest = _manifest(config, run_id, limits, len(plan), data_settings(plan))
@@ -93,7 +95,6 @@ def rollout(config: RolloutConfig, progress: bool = True) -> RunSummary:
         software=manifest.software,
         hdbench_version=hdbench.__version__,
     )
-    finished = [e for e in journal.read() if e.episode_id in {p.episode_id(run_id) for p in plan}]
     with RunProgress(len(plan), finished, enabled=progress) as bar:
         _play_all(config, todo, limits, ctx, journal, bar)
     episodes = _in_plan_order(journal.read(), plan, run_id)
