@@ -89,16 +89,38 @@ def test_closest_admissible_and_grammar():
     admissible = ["go to cabinet 1", "go to cabinet 2", "take mug 1 from cabinet 1"]
     assert closest("go to cabnet 2", admissible) == "go to cabinet 2"
     assert closest("look", None) == "look"
+    # a free-text slot admits any action of its shape; a near miss still maps to the button
+    page = ["search[<query>]", "click[Back to Search]"]
+    assert closest("search[red shoes size 9]", page) == "search[red shoes size 9]"
+    assert closest("click[back to search]", page) == "click[Back to Search]"
     grammar = action_grammar(Agent(load_prompt("react-alfworld")), admissible)
     assert grammar.startswith('root ::= "Thought: "') and '"take mug 1 from cabinet 1"' in grammar
 
 
-def test_looping_actions_are_the_ones_that_would_close_a_loop():
-    from hdbench.runner._actors import looping
+def test_loop_guard_breaks_cycles_but_allows_returning_after_progress():
+    from hdbench.runner._actors import LoopGuard, looping
 
+    def play(steps: list[tuple[str, str]], guard: LoopGuard) -> list[set[str]]:
+        banned = []
+        for observation, action in steps:
+            banned.append(guard.banned(observation))
+            guard.record(observation, action)
+        return banned
+
+    guard = LoopGuard()
     assert looping(["open drawer 1", "close drawer 1", "open drawer 1"]) == {"close drawer 1"}
-    assert looping(["look", "look"]) == {"look"}
-    assert looping(["go to a 1", "go to b 1"]) == set()
+    assert looping(["look", "look"]) == {"look"} and looping(["go to a 1", "go to b 1"]) == set()
+    three = [("at drawer", "open drawer 1"), ("drawer open", "examine drawer 1"), ("seen", "close drawer 1")]
+    assert play(three * 3, guard)[6:] == [{"open drawer 1"}, {"examine drawer 1"}, {"close drawer 1"}]
+    # a new observation (picked something up) clears the memory: the same place allows its action again
+    guard = LoopGuard()
+    steps = [("at desk", "use desklamp 1"), ("lamp on", "go to shelf 1"), ("at shelf", "take cd 1"),
+             ("holding cd", "go to desk 1"), ("at desk", "use desklamp 1")]
+    assert play(steps, guard) == [set()] * 5
+    guard = LoopGuard()
+    assert play([("x", "look"), ("x", "look"), ("x", "look")], guard) == [set(), {"look"}, {"look"}]
+    guard = LoopGuard()  # a 3-cycle is broken in its second round
+    assert play(three * 2, guard) == [set()] * 5 + [{"close drawer 1"}]
 
 
 def test_window_keeps_the_prompt_under_its_character_budget():

@@ -103,3 +103,23 @@ def test_check_in_worker_processes_matches_in_process(generated) -> None:
     assert [(r.task_id, r.status, r.plan_length) for r in pool.results] == [
         (r.task_id, r.status, r.plan_length) for r in here.results
     ]
+
+
+def test_easy_games_cap_receptacles_and_stay_winnable(generated, tmp_path: Path) -> None:
+    from hdbench.envs.alfworld import max_receptacles_of
+
+    root, full = generated
+    options = GenerateOptions(split="valid_unseen", n=2, seed=7, task_types=FAST, max_receptacles=4)
+    easy = generate_split(tmp_path, options)
+    assert len(easy) == 2
+    assert all(g.num_receptacles <= 4 < f.num_receptacles for g, f in zip(easy, full, strict=True))
+    env = AlfworldEnv()
+    for game in easy:
+        path = tmp_path / game.path
+        assert max_receptacles_of(path) == 4
+        task = next(t for t in find_games(tmp_path / "valid_unseen") if t.path == path)
+        obs = env.reset(to_task(task, "valid_unseen"))
+        for action in game.expert_plan:  # the goal's receptacles were kept: the plan still wins
+            result = env.step(action)
+        assert result.won, (game.game_id, obs.text)
+    assert max_receptacles_of(root / full[0].path) is None

@@ -46,6 +46,17 @@ def test_expert_wins_every_episode_through_the_runner(tmp_path):
     assert {"name": "alfworld_grammar", "value": "2.1.1"} in [s.model_dump() for s in manifest.settings]
 
 
+def test_easy_games_cap_is_recorded_as_a_run_setting(tmp_path):
+    from hdbench.envs.alfworld import GenerateOptions, generate_split
+
+    options = GenerateOptions(split="train", n=1, seed=3, task_types=("pick_and_place_simple",), max_receptacles=5)
+    generate_split(tmp_path / "games", options)
+    cfg = config(tmp_path, games=tmp_path / "games", split="train", agent="random", n=1, max_steps=3)
+    (manifest,) = open_release(rollout(cfg, progress=False).release).read("runs", "train")
+    settings = {s.name: s.value for s in manifest.settings}
+    assert settings["alfworld_max_receptacles"] == "5" and settings["alfworld_grammar"] == "2.1.2"
+
+
 def test_model_agent_records_tokens_and_failures(tmp_path):
     with ScriptedServer(scripted([], then="Thought: I keep looking.\nAction: look")) as server:
         cfg = config(

@@ -45,6 +45,14 @@ def generate(
         list[str] | None,
         typer.Option("--task-type", help="Restrict to these task types (repeatable); default all six."),
     ] = None,
+    max_receptacles: Annotated[
+        int | None,
+        typer.Option(
+            "--max-receptacles",
+            help="Easy games: at most this many receptacles per scene (the goal's kept). Default: all.",
+            min=2,
+        ),
+    ] = None,
     release: Annotated[
         bool,
         typer.Option(
@@ -75,7 +83,12 @@ def generate(
     if unknown:
         raise typer.BadParameter(f"unknown task type(s) {', '.join(unknown)}; known: {', '.join(TASK_TYPES)}")
     options = GenerateOptions(
-        split=split, n=n, seed=seed, grammar=versions[grammar], task_types=tuple(task_type or TASK_TYPES)
+        split=split,
+        n=n,
+        seed=seed,
+        grammar=versions[grammar],
+        task_types=tuple(task_type or TASK_TYPES),
+        max_receptacles=max_receptacles,
     )
     console = Console(stderr=True)
     try:

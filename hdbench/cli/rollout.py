@@ -49,7 +49,7 @@ def rollout(
     ] = False,
     constrain: Annotated[bool, typer.Option(help="Constrain actions with a llama.cpp grammar.")] = False,
     avoid_loops: Annotated[
-        bool, typer.Option(help="Leave looping actions out of the admissible list.")
+        bool, typer.Option(help="Leave out of the admissible list any action already taken from the same observation since the last new one (breaks loops).")
     ] = False,
     shard: Annotated[str, typer.Option(help="Play shard i/n of the plan.")] = "0/1",
     mode: Annotated[Mode, typer.Option(help="Pipeline stage recorded in the episodes.")] = Mode.BASE,

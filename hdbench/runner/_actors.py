@@ -53,8 +53,8 @@ class ModelActor:
         constrain: ask the server to constrain the action to the admissible commands with a
             llama.cpp grammar (servers that ignore ``grammar`` are unaffected). Recorded too.
         avoid_loops: with ``constrain`` or ``match_admissible``, leave out of the admissible
-            commands those that would repeat an action a third time in a row or close an A-B-A-B
-            cycle (small models loop, e.g. open/close a drawer forever). Recorded too.
+            commands those ``LoopGuard`` says would repeat a loop (small models loop, e.g. open/close
+            a drawer or walk between two shelves forever). Recorded too.
     """
 
     def __init__(
@@ -71,17 +71,18 @@ class ModelActor:
         self.match_admissible, self.constrain, self.avoid_loops = match_admissible, constrain, avoid_loops
         self.chat_options = chat_options
         self.messages: list[dict] = []
-        self.actions: list[str] = []
+        self.loops = LoopGuard()
 
     def begin(self, env: Env, first: Observation, hints: list[str], seed: int) -> None:
         self.messages = self.agent.first_messages(first, hints)
-        self.actions = []
+        self.loops = LoopGuard()
 
     def decide(self, observation: str, admissible: list[str] | None) -> Decision:
         if self.messages[-1]["role"] == "assistant":
             self.messages.append({"role": "user", "content": observation})
         if self.avoid_loops and admissible:
-            admissible = [a for a in admissible if a not in looping(self.actions)] or admissible
+            banned = self.loops.banned(observation)
+            admissible = [a for a in admissible if a not in banned] or admissible
         completion = self.endpoint.chat(self._sent(admissible), **self._options(admissible))
         cost = dict(
             prompt_tokens=completion.prompt_tokens,
@@ -95,7 +96,7 @@ class ModelActor:
         self.messages.append({"role": "assistant", "content": completion.text})
         parsed = self.agent.parse(completion.text)
         action = closest(parsed.action, admissible) if self.match_admissible else parsed.action
-        self.actions.append(action)
+        self.loops.record(observation, action)
         return Decision(action=action, thought=parsed.thought, state=parsed.state, **cost)
 
     def _sent(self, admissible: list[str] | None) -> list[dict]:
@@ -139,8 +140,37 @@ class RandomActor:
         return Decision(action=re.sub(r"<query>", self._task, self._policy.act(admissible)))
 
 
+class LoopGuard:
+    """Which actions would repeat a loop.
+
+    Two rules. Short loops: a third identical action in a row, or the action that would close an
+    A-B-A-B cycle. Longer loops: in a deterministic env the same action from the same observation
+    leads to the same place, so while nothing new is observed an action already taken from an
+    observation is not taken from it again; an observation not seen before in the episode (the state
+    moved on, e.g. an object was picked up) clears that memory, so the agent may return to a place
+    and act there again once its situation has changed.
+    """
+
+    def __init__(self) -> None:
+        self.actions: list[str] = []
+        self.seen: set[str] = set()
+        self.tried: dict[str, set[str]] = {}
+
+    def banned(self, observation: str) -> set[str]:
+        """Actions not to take now, at ``observation``."""
+        if observation not in self.seen:
+            self.seen.add(observation)
+            self.tried.clear()
+        return set(self.tried.get(observation, ())) | looping(self.actions)
+
+    def record(self, observation: str, action: str) -> None:
+        """``action`` was taken at ``observation``."""
+        self.actions.append(action)
+        self.tried.setdefault(observation, set()).add(action)
+
+
 def looping(actions: list[str]) -> set[str]:
-    """Actions that would now make a loop: a third identical action, or the end of an A-B-A-B cycle."""
+    """Actions that would now make a short loop: a third identical action, or the end of an A-B-A-B cycle."""
     banned = set()
     if len(actions) >= 2 and actions[-1] == actions[-2]:
         banned.add(actions[-1])
@@ -150,11 +180,21 @@ def looping(actions: list[str]) -> set[str]:
 
 
 def closest(action: str, admissible: list[str] | None) -> str:
-    """``action`` if admissible (or nothing is listed), else the most similar admissible command."""
+    """``action`` if admissible (or nothing is listed), else the most similar admissible command.
+
+    A command with a free-text slot (WebShop's ``search[<query>]``) admits any action of its shape.
+    """
     if not admissible or not action or action in admissible:
+        return action
+    if any(_slot_pattern(a).fullmatch(action) for a in admissible if "<query>" in a):
         return action
     match = process.extractOne(action, admissible, scorer=fuzz.ratio)
     return match[0] if match else action
+
+
+def _slot_pattern(command: str) -> re.Pattern[str]:
+    """``search[<query>]`` as a pattern matching ``search[any text]``."""
+    return re.compile(".+".join(re.escape(part) for part in command.split("<query>")), re.DOTALL)
 
 
 def _gbnf_choice(action: str) -> str:

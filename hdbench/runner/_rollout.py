@@ -234,14 +234,20 @@ def _manifest(
 
 
 def data_settings(plan: list[PlannedEpisode]) -> list[Setting]:
-    """What the played data itself decides: ALFWorld's grammar/data version (2.1.1 ``put`` or 2.1.2 ``move``)."""
+    """What the played data itself decides: ALFWorld's grammar/data version (2.1.1 ``put`` or 2.1.2
+    ``move``), and the receptacle cap of easy generated games when there is one."""
     files = {p.task.source for p in plan if p.task.env == "alfworld"}
     if not files:
         return []
-    from hdbench.envs.alfworld import detect_grammar, read_game
+    from hdbench.envs.alfworld import detect_grammar, max_receptacles_of, read_game
 
     versions = sorted({str(detect_grammar(read_game(Path(f))["grammar"])) for f in files})
-    return [Setting(name="alfworld_grammar", value=",".join(versions))]
+    settings = [Setting(name="alfworld_grammar", value=",".join(versions))]
+    caps = {max_receptacles_of(Path(f)) for f in files}
+    if caps != {None}:
+        value = ",".join(sorted(str(c) if c is not None else "all" for c in caps))
+        settings.append(Setting(name="alfworld_max_receptacles", value=value))
+    return settings
 
 
 def _inputs(config: RolloutConfig) -> list[InputRef]:

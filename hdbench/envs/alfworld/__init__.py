@@ -15,6 +15,7 @@ from hdbench.envs.alfworld._generator import (
     OFFICIAL_SIZES,
     GenerateOptions,
     generate_split,
+    max_receptacles_of,
     read_manifest,
 )
 from hdbench.envs.alfworld._grammar import GrammarVersion, detect_grammar, translate
@@ -65,6 +66,7 @@ __all__ = [
     "get_protocol",
     "load_split",
     "make_alfworld_env",
+    "max_receptacles_of",
     "play_expert",
     "play_session",
     "read_game",

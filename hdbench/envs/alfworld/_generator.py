@@ -65,6 +65,9 @@ class GenerateOptions:
     """Scene draws per game before giving up on that index."""
     max_steps: int = DEFAULT_MAX_STEPS
     """A game is kept only if the expert wins within this budget."""
+    max_receptacles: int | None = None
+    """Easy games: keep at most this many receptacles per scene (the goal's own kept); None = all.
+    Changes what is measured (less to search): written into each game's ``traj_data.json``."""
     planner_timeout_s: float = 120.0
     """A scene whose plan takes longer is rejected, with a warning: the one rejection that depends on
     the machine (fast-downward's search has no deterministic budget), so keep it generous."""
@@ -129,7 +132,7 @@ def draft(
     """Draw one candidate game (plan, goal, scene, task line) and render its files."""
     rng = _rng(GENERATOR_VERSION, options.seed, options.split, index, attempt)
     plan, goal = pick_goal(hosts, rng)
-    scene = sample_scene(plan, goal, rng)
+    scene = sample_scene(plan, goal, rng, options.max_receptacles)
     trial = f"trial_S{options.seed}_{index:05d}"
     d = _Draft(plan, goal, scene, task_text(goal, rng), trial, attempt)
     d.files = _render(d, options)
@@ -161,7 +164,8 @@ def _render(d: _Draft, options: GenerateOptions) -> dict[str, bytes]:
             "seed": options.seed,
             "attempt": d.attempt,
             "grammar": str(options.grammar),
-        },
+        }
+        | ({"max_receptacles": options.max_receptacles} if options.max_receptacles is not None else {}),
     }
     return {
         GAME_FILE: json.dumps(game).encode(),
@@ -312,6 +316,15 @@ def _generate_all(root: Path, options: GenerateOptions, workers: int) -> Iterato
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         yield from pool.map(_generate_index, jobs)
+
+
+def max_receptacles_of(game_file: Path) -> int | None:
+    """The receptacle cap a generated game was made with (None: uncapped, or not a generated game)."""
+    try:
+        traj = json.loads((Path(game_file).parent / TRAJ_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    return (traj.get("hdbench") or {}).get("max_receptacles")
 
 
 def write_manifest(split_dir: Path, games: list[Game]) -> Path:

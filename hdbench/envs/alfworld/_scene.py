@@ -200,9 +200,36 @@ def _scenery(plan: FloorPlan, placed: set[str], ids: _Ids, rng: random.Random) -
     return out
 
 
-def sample_scene(plan: FloorPlan, goal: Goal, rng: random.Random) -> Scene:
-    """A full initial state for ``goal`` on ``plan``."""
+def fewer_receptacles(
+    receps: list[Receptacle], goal: Goal, limit: int, rng: random.Random
+) -> list[Receptacle]:
+    """At most ``limit`` of ``receps`` (an easier game: less to search), keeping what the goal needs:
+    one receptacle of the goal's type, one lamp stand for a lamp goal, and one other receptacle
+    where the goal's object can start."""
+    pool = list(receps)
+    kept: list[Receptacle] = []
+
+    def keep(candidates: list[Receptacle]) -> None:
+        if candidates and len(kept) < limit:
+            pick = rng.choice(candidates)
+            kept.append(pick)
+            pool.remove(pick)
+
+    keep([r for r in pool if goal.parent_target and r.type == goal.parent_target])
+    keep([r for r in pool if goal.toggle_target and r.type in LAMP_RECEPTACLES])
+    keep([r for r in pool if _allowed(goal.object_target, r, goal)])
+    rng.shuffle(pool)
+    kept += pool[: max(0, limit - len(kept))]
+    return sorted(kept, key=lambda r: r.id)
+
+
+def sample_scene(
+    plan: FloorPlan, goal: Goal, rng: random.Random, max_receptacles: int | None = None
+) -> Scene:
+    """A full initial state for ``goal`` on ``plan`` (with at most ``max_receptacles`` receptacles)."""
     receps = build_receptacles(plan, rng)
+    if max_receptacles is not None:
+        receps = fewer_receptacles(receps, goal, max_receptacles, rng)
     things = place_things(plan, receps, goal, rng)
     agent = pose_loc(*_random_pose(plan, rng)[:3], 30)
     return Scene(plan, tuple(receps), tuple(things), agent)
