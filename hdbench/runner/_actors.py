@@ -80,10 +80,11 @@ class ModelActor:
     def decide(self, observation: str, admissible: list[str] | None) -> Decision:
         if self.messages[-1]["role"] == "assistant":
             self.messages.append({"role": "user", "content": observation})
+        offered = admissible
         if self.avoid_loops and admissible:
-            banned = self.loops.banned(observation)
-            admissible = [a for a in admissible if a not in banned] or admissible
-        completion = self.endpoint.chat(self._sent(admissible), **self._options(admissible))
+            banned = self.loops.banned(observation, admissible)
+            offered = [a for a in admissible if a not in banned] or admissible
+        completion = self.endpoint.chat(self._sent(offered), **self._options(offered))
         cost = dict(
             prompt_tokens=completion.prompt_tokens,
             completion_tokens=completion.completion_tokens,
@@ -95,8 +96,8 @@ class ModelActor:
             return Decision(action="", error=completion.error, **cost)
         self.messages.append({"role": "assistant", "content": completion.text})
         parsed = self.agent.parse(completion.text)
-        action = closest(parsed.action, admissible) if self.match_admissible else parsed.action
-        self.loops.record(observation, action)
+        action = closest(parsed.action, offered) if self.match_admissible else parsed.action
+        self.loops.record(observation, admissible, action)
         return Decision(action=action, thought=parsed.thought, state=parsed.state, **cost)
 
     def _sent(self, admissible: list[str] | None) -> list[dict]:
@@ -143,40 +144,28 @@ class RandomActor:
 class LoopGuard:
     """Which actions would repeat a loop.
 
-    Two rules. Short loops: a third identical action in a row, or the action that would close an
-    A-B-A-B cycle. Longer loops: in a deterministic env the same action from the same observation
-    leads to the same place, so while nothing new is observed an action already taken from an
-    observation is not taken from it again; an observation not seen before in the episode (the state
-    moved on, e.g. an object was picked up) clears that memory, so the agent may return to a place
-    and act there again once its situation has changed.
+    In a deterministic env the same action from the same state leads to the same place. The state is
+    read as the observation together with the admissible commands (holding an object, or an open
+    drawer, changes what is admissible even where the text repeats), and an action already taken
+    from a state is not taken from it again. This stops a third identical action in a row, A-B-A-B
+    cycles and longer ones (open/close/examine a drawer, walking around three shelves), yet lets the
+    agent come back to a place and act there once its situation has changed.
     """
 
     def __init__(self) -> None:
-        self.actions: list[str] = []
-        self.seen: set[str] = set()
-        self.tried: dict[str, set[str]] = {}
+        self.tried: dict[tuple[str, tuple[str, ...]], set[str]] = {}
 
-    def banned(self, observation: str) -> set[str]:
-        """Actions not to take now, at ``observation``."""
-        if observation not in self.seen:
-            self.seen.add(observation)
-            self.tried.clear()
-        return set(self.tried.get(observation, ())) | looping(self.actions)
+    def banned(self, observation: str, admissible: list[str] | None) -> set[str]:
+        """Actions not to take now."""
+        return set(self.tried.get(_state(observation, admissible), ()))
 
-    def record(self, observation: str, action: str) -> None:
-        """``action`` was taken at ``observation``."""
-        self.actions.append(action)
-        self.tried.setdefault(observation, set()).add(action)
+    def record(self, observation: str, admissible: list[str] | None, action: str) -> None:
+        """``action`` was taken with this observation and these admissible commands."""
+        self.tried.setdefault(_state(observation, admissible), set()).add(action)
 
 
-def looping(actions: list[str]) -> set[str]:
-    """Actions that would now make a short loop: a third identical action, or the end of an A-B-A-B cycle."""
-    banned = set()
-    if len(actions) >= 2 and actions[-1] == actions[-2]:
-        banned.add(actions[-1])
-    if len(actions) >= 3 and actions[-1] == actions[-3] != actions[-2]:
-        banned.add(actions[-2])
-    return banned
+def _state(observation: str, admissible: list[str] | None) -> tuple[str, tuple[str, ...]]:
+    return observation, tuple(sorted(admissible or ()))
 
 
 def closest(action: str, admissible: list[str] | None) -> str:
