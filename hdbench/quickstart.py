@@ -25,6 +25,8 @@ from hdbench.runner import RolloutConfig, RunSummary, rollout, summary_of
 from hdbench.sample import build_sample
 
 EASY_TYPES = ("pick_and_place_simple", "look_at_obj_in_light")
+MODEL_SETTINGS = dict(show_admissible=True, constrain=True, avoid_loops=True, max_tokens=96)
+"""How the quickstart runs the embedded model (each is recorded in the run manifest and the card)."""
 
 SAMPLE_SPEC = ReleaseSpec(
     name="hdbench/sample",
@@ -169,15 +171,7 @@ def _config(
     model_options = {}
     if agent == "react":
         base_url, model, _ = endpoint or (None, None, None)
-        model_options = dict(
-            base_url=base_url,
-            model=model,
-            engine=options.engine,
-            show_admissible=True,
-            constrain=True,
-            avoid_loops=True,
-            max_tokens=96,
-        )
+        model_options = dict(base_url=base_url, model=model, engine=options.engine, **MODEL_SETTINGS)
     n = options.alfworld_games if env == "alfworld" else options.webshop_goals
     return RolloutConfig(
         env=env,
