@@ -123,3 +123,19 @@ def test_easy_games_cap_receptacles_and_stay_winnable(generated, tmp_path: Path)
             result = env.step(action)
         assert result.won, (game.game_id, obs.text)
     assert max_receptacles_of(root / full[0].path) is None
+
+
+def test_basins_get_alfred_ids_so_the_engine_names_them_sinkbasin() -> None:
+    import random
+
+    from hdbench.envs.alfworld._layouts import load_plan
+    from hdbench.envs.alfworld._scene import build_receptacles
+
+    basins = [
+        r
+        for number in split_plans("train") + split_plans("valid_unseen")
+        for r in build_receptacles(load_plan(number), random.Random(number))
+        if r.type in ("SinkBasin", "BathtubBasin")
+    ]
+    assert basins  # posed sinks and synthesized basins alike: ``Sink|x|y|z|SinkBasin``
+    assert all(r.id.split("|")[0] + "Basin" == r.type and r.id.endswith("|" + r.type) for r in basins)

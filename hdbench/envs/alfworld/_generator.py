@@ -44,8 +44,9 @@ from hdbench.schema import Game
 
 log = logging.getLogger(__name__)
 
-GENERATOR_VERSION = "1"
-"""Bump when the same seed would give different games."""
+GENERATOR_VERSION = "2"
+"""Bump when the same seed would give different games (2: synthesized sink/bathtub basins get
+ALFRED's ``Sink|x|y|z|SinkBasin`` ids; version 1 named them "sinkbasinbasin")."""
 OFFICIAL_SIZES = {"train": 3553, "valid_seen": 140, "valid_unseen": 134}
 """Official split sizes: the default ``n``."""
 MANIFEST = "games.jsonl"

@@ -20,6 +20,7 @@ from hdbench.envs.alfworld._layouts import FloorPlan
 STATIC_RECEPTACLES = frozenset(C.RECEPTACLES - C.MOVABLE_RECEPTACLES_SET)
 """Receptacle types that are fixtures (not objects): they get ``- receptacle`` entries."""
 _BASINS = {"Sink": "SinkBasin", "Bathtub": "BathtubBasin"}
+_PARENTS = {basin: parent for parent, basin in _BASINS.items()}
 _SYNTH_COUNTS = {"StoveBurner": 4, "Drawer": 3, "Shelf": 2, "Cabinet": 3}
 LAMP_RECEPTACLES = ("Desk", "SideTable", "Dresser", "Shelf", "CoffeeTable", "DiningTable", "TVStand")
 """Where desk lamps stand (as in the official games)."""
@@ -111,7 +112,10 @@ def build_receptacles(plan: FloorPlan, rng: random.Random) -> list[Receptacle]:
     for kind in missing:
         for _ in range(_SYNTH_COUNTS.get(kind, 1)):
             x, z, rot, hor = _random_pose(plan, rng)
-            rid = thor_id(kind, x + rng.uniform(-0.6, 0.6), rng.uniform(0.0, 1.0), z + rng.uniform(-0.6, 0.6))
+            rid = thor_id(_PARENTS.get(kind, kind), x + rng.uniform(-0.6, 0.6), rng.uniform(0.0, 1.0),
+                          z + rng.uniform(-0.6, 0.6))
+            if kind in _PARENTS:  # ALFRED's basin ids: ``Sink|x|y|z|SinkBasin`` (named "sinkbasin 1")
+                rid += f"|{kind}"
             receps.append(Receptacle(rid, kind, pose_loc(x, z, rot, hor)))
     return sorted(receps, key=lambda r: r.id)
 
