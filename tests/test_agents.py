@@ -27,6 +27,46 @@ def test_shipped_prompts_load_with_exemplars_per_task_type(name):
             assert agent.parse(turn.reply).ok
 
 
+def test_remind_task_restates_the_task_before_the_admissible_commands():
+    agent = Agent(load_prompt("act-alfworld"), show_admissible=True, remind_task=True)
+    turn = agent.user_message("You arrive at desk 1.", ["look", "go to desk 1"], "put a mug in cabinet.")
+    assert turn == (
+        "You arrive at desk 1.\n\nYour task is to: put a mug in cabinet.\n\nAdmissible commands: look, go to desk 1"
+    )
+    assert agent.user_message(FIRST.text, None, FIRST.task) == FIRST.text  # already stated: not repeated
+    assert "Your task" not in Agent(load_prompt("act-alfworld")).user_message("You arrive.", None, "x")
+
+
+def test_alfworld_thoughts_are_grounded_in_what_is_observed():
+    from hdbench.agents._exemplars import alfworld_thoughts
+
+    pairs = [
+        ("You are in the middle of a room.\n\nYour task is to: put a mug in cabinet.", "go to shelf 1"),
+        ("You arrive at shelf 1. On the shelf 1, you see a pen 1.", "go to desk 1"),
+        ("You arrive at desk 1. On the desk 1, you see a mug 2.", "take mug 2 from desk 1"),
+        ("You pick up the mug 2 from the desk 1.", "go to cabinet 1"),
+        ("You arrive at cabinet 1. The cabinet 1 is open.", "move mug 2 to cabinet 1"),
+    ]
+    thoughts = alfworld_thoughts(pairs)
+    assert thoughts[0] == "I need a mug. I go to the shelf 1 to look for one."
+    assert thoughts[1] == "There is no mug here. I go to the desk 1 to look for one."
+    assert thoughts[2] == "I see mug 2 here: the mug I need. I take it."
+    assert thoughts[3] == "I have the mug 2. I go to the cabinet 1."
+    assert thoughts[4].startswith("I am at the cabinet 1 with the mug 2.")
+
+
+@pytest.mark.parametrize("name", ["react-alfworld", "stateact-alfworld"])
+def test_shipped_alfworld_thoughts_never_contradict_the_observation(name):
+    import re
+
+    for turns in load_prompt(name).exemplars.values():
+        for turn in turns:
+            missing = re.search(r"There is no (\w+) here", turn.reply)
+            seen = re.search(r"I see (\w+) \d+ here", turn.reply)
+            assert not missing or missing[1] not in turn.observation
+            assert not seen or seen[1] in turn.observation
+
+
 def test_unknown_prompt_lists_shipped():
     with pytest.raises(FileNotFoundError, match="react-alfworld"):
         load_prompt("nope")

@@ -38,9 +38,11 @@ class Agent:
         show_admissible: bool = False,
         history: int = 12,
         max_prompt_chars: int = 10_000,
+        remind_task: bool = False,
     ):
         self.prompt = prompt
         self.show_admissible = show_admissible
+        self.remind_task = remind_task
         self.history = history
         self.max_prompt_chars = max_prompt_chars
 
@@ -61,8 +63,11 @@ class Agent:
             user = "\n".join([self.prompt.hints_header, *(f"- {h}" for h in hints), "", user])
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
-    def user_message(self, observation: str, admissible: list[str] | None = None) -> str:
-        """The user turn for an observation (with the admissible commands when shown)."""
+    def user_message(self, observation: str, admissible: list[str] | None = None, task: str | None = None) -> str:
+        """The user turn for an observation, with the task restated (``remind_task``) and the
+        admissible commands (``show_admissible``) after it, where the reply is decided."""
+        if self.remind_task and task and task not in observation:
+            observation = f"{observation}\n\nYour task is to: {task}"
         if self.show_admissible and admissible:
             return f"{observation}\n\nAdmissible commands: {', '.join(admissible)}"
         return observation

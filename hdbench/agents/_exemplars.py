@@ -13,22 +13,6 @@ import re
 from hdbench.agents._prompt import Strategy, Turn
 from hdbench.envs import Env, Task, expert_for
 
-ALFWORLD_THOUGHTS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"^go to (?P<r>.+)$"), "What I need could be at the {r}; I go and look there."),
-    (re.compile(r"^open (?P<r>.+)$"), "The {r} is closed, so I open it to see what is inside."),
-    (re.compile(r"^close (?P<r>.+)$"), "I close the {r} again."),
-    (re.compile(r"^take (?P<o>.+) from (?P<r>.+)$"), "Here is the {o} the task asks for; I take it."),
-    (
-        re.compile(r"^(?:put|move) (?P<o>.+?) (?:in/on|in|on|to) (?P<r>.+)$"),
-        "I am at the {r} holding the {o}, so I put it there to finish the task.",
-    ),
-    (re.compile(r"^heat (?P<o>.+) with (?P<r>.+)$"), "The {o} has to be hot; I heat it with the {r}."),
-    (re.compile(r"^cool (?P<o>.+) with (?P<r>.+)$"), "The {o} has to be cool; I cool it with the {r}."),
-    (re.compile(r"^clean (?P<o>.+) with (?P<r>.+)$"), "The {o} has to be clean; I wash it in the {r}."),
-    (re.compile(r"^use (?P<r>.+)$"), "I switch on the {r} so I can look at the object under its light."),
-    (re.compile(r"^(?:toggle) (?P<r>.+)$"), "I switch the {r}."),
-    (re.compile(r"^examine (?P<r>.+)$"), "I examine the {r} closely."),
-]
 WEBSHOP_THOUGHTS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^search\[(?P<q>.*)\]$"), "I search with the key words of the request: {q}."),
     (
@@ -43,19 +27,80 @@ WEBSHOP_THOUGHTS: list[tuple[re.Pattern, str]] = [
 ]
 
 
-def thought_for(action: str, webshop: bool = False) -> str:
-    """Our written thought for a command (by its verb)."""
-    for pattern, template in WEBSHOP_THOUGHTS if webshop else ALFWORLD_THOUGHTS:
+def thought_for(action: str) -> str:
+    """Our written thought for a WebShop command (by its verb)."""
+    for pattern, template in WEBSHOP_THOUGHTS:
         match = pattern.match(action)
         if match:
             return template.format(**match.groupdict())
     return "I continue with the plan."
 
 
-def demonstration(env: Env, task: Task, max_steps: int = 60) -> list[tuple[str, str]]:
-    """(observation, expert action) pairs of one expert episode; fails if the expert does not win."""
+def alfworld_thoughts(pairs: list[tuple[str, str]]) -> list[str]:
+    """Our written thought for each command of an ALFWorld demonstration, grounded in the episode.
+
+    Each thought names the object the task needs and says whether the observation shows it
+    ("I need a soapbar. There is no soapbar here, so I go to ..."; "I see soapbar 1 here: the
+    soapbar I need. I take it."). A small model copies its exemplars' thoughts closely; generic
+    thoughts ("I go and look there") were copied verbatim at every turn, whatever it observed.
+    """
+    takes = [m["o"] for _, a in pairs if (m := _TAKE.match(a))]
+    kind = _kind(takes[0]) if takes else "thing"
+    held: str | None = None
+    thoughts = []
+    for observation, action in pairs:
+        thoughts.append(_alfworld_thought(action, observation, kind, held))
+        if m := _TAKE.match(action):
+            held = m["o"]
+        elif _PUT.match(action):
+            held = None
+    return thoughts
+
+
+def _alfworld_thought(action: str, observation: str, kind: str, held: str | None) -> str:
+    if m := _GO.match(action):
+        if held:
+            return f"I have the {held}. I go to the {m['r']}."
+        if observation.startswith("You arrive at"):
+            return f"There is no {kind} here. I go to the {m['r']} to look for one."
+        return f"I need a {kind}. I go to the {m['r']} to look for one."
+    if m := _TAKE.match(action):
+        return f"I see {m['o']} here: the {kind} I need. I take it."
+    if m := _PUT.match(action):
+        return f"I am at the {m['r']} with the {m['o']}. I put it here to finish the task."
+    if m := re.match(r"^open (?P<r>.+)$", action):
+        return f"The {m['r']} is closed. I open it to look inside for a {kind}."
+    if m := re.match(r"^(?P<verb>heat|cool|clean) (?P<o>.+) with (?P<r>.+)$", action):
+        state = {"heat": "hot", "cool": "cool", "clean": "clean"}[m["verb"]]
+        return f"The {m['o']} must be {state}. I {m['verb']} it with the {m['r']}."
+    if m := re.match(r"^use (?P<r>.+)$", action):
+        return f"I have the {held or kind} and the {m['r']} is here. I turn it on to look at the {kind}."
+    return f"I {action}."
+
+
+_GO = re.compile(r"^go to (?P<r>.+)$")
+_TAKE = re.compile(r"^take (?P<o>.+) from (?P<r>.+)$")
+_PUT = re.compile(r"^(?:put|move) (?P<o>.+?) (?:in/on|in|on|to) (?P<r>.+)$")
+
+
+def _kind(name: str) -> str:
+    """``soapbar 1`` -> ``soapbar``."""
+    return re.sub(r"\s+\d+$", "", name)
+
+
+def demonstration(env: Env, task: Task, max_steps: int = 60, detour: bool = False) -> list[tuple[str, str]]:
+    """(observation, expert action) pairs of one expert episode; fails if the expert does not win.
+
+    ``detour`` (ALFWorld, whose expert plays a plan made at reset): first visit a place that does not
+    hold the object the task needs, so the exemplar shows what to do when a search comes up empty
+    (the expert alone always walks straight to the object).
+    """
     observation = env.reset(task).text
     expert, pairs = expert_for(env), []
+    if detour:
+        plan = iter(_with_detour(env, task, list(iter(expert, None))))
+        observation = env.reset(task).text
+        expert = lambda: next(plan, None)  # noqa: E731
     for _ in range(max_steps):
         action = expert()
         if action is None:
@@ -70,12 +115,28 @@ def demonstration(env: Env, task: Task, max_steps: int = 60) -> list[tuple[str, 
     raise ValueError(f"the expert did not win {task.task_id}; pick another game for exemplars")
 
 
+def _with_detour(env: Env, task: Task, plan: list[str]) -> list[str]:
+    """``plan`` preceded by ``go to`` an open receptacle the plan never visits, whose view lacks the goal's object."""
+    take = next((m for a in plan if (m := _TAKE.match(a))), None)
+    if take is None or not plan[0].startswith("go to "):
+        return plan
+    visited = {a for a in plan if a.startswith("go to ")}
+    first = env.reset(task)
+    for command in first.admissible or []:
+        if command.startswith("go to ") and command not in visited:
+            env.reset(task)
+            seen = env.step(command).observation
+            if "you see" in seen and _kind(take["o"]) not in seen:
+                return [command, *plan]
+    return plan
+
+
 def turns(pairs: list[tuple[str, str]], strategy: Strategy, goal: str, webshop: bool = False) -> list[Turn]:
     """Exemplar turns in a strategy's reply layout."""
     state = _State(goal)
     out = []
-    for observation, action in pairs:
-        thought = thought_for(action, webshop)
+    thoughts = [thought_for(a) for _, a in pairs] if webshop else alfworld_thoughts(pairs)
+    for (observation, action), thought in zip(pairs, thoughts):
         if strategy == Strategy.REACT:
             reply = f"Thought: {thought}\nAction: {action}"
         elif strategy == Strategy.ACT:
@@ -141,6 +202,9 @@ Actions: search[<keywords>] on the search page; click[<button>] for any button o
 click each option the instruction asks for, then click[Buy Now].
 {format}"""
 
+PROMPT_VERSION = "2"
+"""Version of the shipped prompts (2: grounded ALFWorld thoughts, a detour in each demonstration)."""
+
 STATE_FIELDS = {
     "alfworld": ["goal", "locations visited", "current location", "current inventory"],
     "webshop": ["goal", "current location", "current selection"],
@@ -161,7 +225,7 @@ def prompt_files(
         files.append(
             {
                 "name": f"{strategy}-{env_name}",
-                "version": "1",
+                "version": PROMPT_VERSION,
                 "strategy": str(strategy),
                 "env": env_name,
                 "state_fields": STATE_FIELDS[env_name] if strategy == Strategy.STATEACT else [],
@@ -193,7 +257,8 @@ def main() -> None:
             continue
         goal = env.reset(task).task
         try:
-            demos["*" if env_name == "webshop" else task.task_type] = (goal, demonstration(env, task))
+            demo = demonstration(env, task, detour=env_name == "alfworld")
+            demos["*" if env_name == "webshop" else task.task_type] = (goal, demo)
         except ValueError:
             continue
     source = (

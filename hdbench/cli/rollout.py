@@ -51,6 +51,9 @@ def rollout(
     avoid_loops: Annotated[
         bool, typer.Option(help="Leave out of the admissible list any action already taken from the same observation since the last new one (breaks loops).")
     ] = False,
+    remind_task: Annotated[
+        bool, typer.Option(help="Restate the task on the latest turn, after the observation.")
+    ] = False,
     shard: Annotated[str, typer.Option(help="Play shard i/n of the plan.")] = "0/1",
     mode: Annotated[Mode, typer.Option(help="Pipeline stage recorded in the episodes.")] = Mode.BASE,
     name: Annotated[str | None, typer.Option(help="Release name, org/name.")] = None,
@@ -84,6 +87,7 @@ def rollout(
         match_admissible=match_admissible,
         constrain=constrain,
         avoid_loops=avoid_loops,
+        remind_task=remind_task,
         shard=shard,
         mode=mode,
         name=name,

@@ -72,10 +72,12 @@ class ModelActor:
         self.chat_options = chat_options
         self.messages: list[dict] = []
         self.loops = LoopGuard()
+        self.task = ""
 
     def begin(self, env: Env, first: Observation, hints: list[str], seed: int) -> None:
         self.messages = self.agent.first_messages(first, hints)
         self.loops = LoopGuard()
+        self.task = first.task
 
     def decide(self, observation: str, admissible: list[str] | None) -> Decision:
         if self.messages[-1]["role"] == "assistant":
@@ -101,12 +103,13 @@ class ModelActor:
         return Decision(action=action, thought=parsed.thought, state=parsed.state, **cost)
 
     def _sent(self, admissible: list[str] | None) -> list[dict]:
-        """The window of the history, with the admissible commands on the latest turn only
-        (older turns stay as they were sent, so the server's prompt cache keeps matching)."""
+        """The window of the history, with the admissible commands (and the task, if reminded) on
+        the latest turn only (older turns stay as they were sent, so the server's prompt cache
+        keeps matching)."""
         sent = self.agent.window(self.messages)
         if len(sent) > 2:
             last = sent[-1]
-            sent[-1] = last | {"content": self.agent.user_message(last["content"], admissible)}
+            sent[-1] = last | {"content": self.agent.user_message(last["content"], admissible, self.task)}
         return sent
 
     def _options(self, admissible: list[str] | None) -> dict[str, Any]:

@@ -73,6 +73,8 @@ class RolloutConfig(BaseModel):
     """Constrain the action to the admissible commands with a llama.cpp grammar."""
     avoid_loops: bool = False
     """With constrain/match_admissible: leave out actions that would repeat a third time or close an A-B-A-B cycle."""
+    remind_task: bool = False
+    """Restate the task on the latest turn, after the observation (small models lose track of it)."""
     history: int = Field(default=12, gt=0)
     """Exchanges of history sent with each call."""
     max_prompt_chars: int = Field(default=10_000, gt=0)

@@ -159,6 +159,7 @@ def _make_actor(config: RolloutConfig) -> Actor:
         show_admissible=config.show_admissible,
         history=config.history,
         max_prompt_chars=config.max_prompt_chars,
+        remind_task=config.remind_task,
     )
     endpoint = Endpoint(_endpoint_params(config), config.model, api_key_env=config.api_key_env)
     return ModelActor(
@@ -206,6 +207,7 @@ def _manifest(
                 "match_admissible",
                 "constrain",
                 "avoid_loops",
+                "remind_task",
                 "max_prompt_chars",
                 "history",
                 "shard",
