@@ -2,12 +2,13 @@
 
     python benchmarks/bench_agents.py [--per-type 2] [--max-receptacles 5] [--agents react stateact act]
         [--types pick_and_place_simple look_at_obj_in_light] [--webshop-goals 5] [--attempts 1]
-        [--temperature 0] [--max-steps 20] [--out /tmp/bench-agents]
+        [--temperature 1.0] [--remind-task] [--max-steps 20] [--out /tmp/bench-agents]
 
 Generates ALFWorld train games (``--per-type`` per task type, at most ``--max-receptacles``
 receptacles each) and a WebShop set, starts the embedded model (Qwen2.5-Coder-0.5B-Instruct,
 Q4_K_M) on llama.cpp, and plays every agent with the quickstart's model settings (admissible
-commands shown, action constrained to them, loop guard). The random agent plays the same games
+commands shown, action constrained to them, loop guard, temperature 1.0; ``--temperature`` and
+``--remind-task`` override). The random agent plays the same games
 with the same step budget as the baseline, in the same process. Prints successes per (agent, task
 type) and, per agent, the ratio of its success rate to random's.
 
@@ -18,15 +19,14 @@ Slow on purpose-free hardware: about a minute per ALFWorld episode on 2 cores.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections import Counter
 from pathlib import Path
 
-from hdbench.quickstart import MODEL_SETTINGS
+from hdbench.quickstart import EASY_TYPES, MODEL_SETTINGS
 from hdbench.release import open_release
 from hdbench.runner import RolloutConfig, rollout
-
-EASY = ("pick_and_place_simple", "look_at_obj_in_light")
 
 
 def alfworld_games(root: Path, types: list[str], per_type: int, cap: int | None) -> Path:
@@ -52,10 +52,10 @@ def play(root: Path, env: str, agent: str, games: Path, n: int, args, server) ->
     model = {}
     if agent not in ("random", "expert"):
         model = dict(base_url=server.base_url, model=server.model_name, engine="llama.cpp", **MODEL_SETTINGS)
-        model["temperature"] = args.temperature
+        model["temperature"], model["remind_task"] = args.temperature, args.remind_task
     attempts = args.attempts if agent != "random" else max(args.attempts, 5)  # random is cheap: more samples
     steps = args.max_steps if env == "alfworld" else 15  # WebShop: the paper's 15
-    out = root / "runs" / f"{env}-{agent}-{games.name}-a{attempts}-t{args.temperature}-s{steps}"
+    out = root / "runs" / f"{env}-{agent}-{games.name}-a{attempts}-t{args.temperature}-r{args.remind_task:d}-s{steps}"
     config = RolloutConfig(
         env=env, games=games, split="train", agent=agent, out=out, n=n, attempts=attempts,
         max_steps=steps, env_workers="thread", **model,
@@ -91,11 +91,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--per-type", type=int, default=2)
     parser.add_argument("--max-receptacles", type=int, default=5)
-    parser.add_argument("--types", nargs="+", default=list(EASY))
+    parser.add_argument("--types", nargs="+", default=list(EASY_TYPES))
     parser.add_argument("--agents", nargs="+", default=["react", "stateact", "act"])
     parser.add_argument("--webshop-goals", type=int, default=5)
     parser.add_argument("--attempts", type=int, default=1)
-    parser.add_argument("--temperature", type=float, default=0.0)
+    parser.add_argument("--temperature", type=float, default=MODEL_SETTINGS["temperature"])
+    parser.add_argument("--remind-task", action="store_true", help="restate the task on the latest turn")
     parser.add_argument("--max-steps", type=int, default=20)
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench-agents"))
     args = parser.parse_args()
@@ -105,7 +106,7 @@ def main() -> None:
     webshop = webshop_games(args.out) if args.webshop_goals else None
     n_alf = args.per_type * len(args.types)
     episodes = {}
-    with LocalServer(engine="llama.cpp") as server:
+    with LocalServer(engine="llama.cpp", threads=os.cpu_count()) as server:
         for agent in ["random", *args.agents]:
             episodes["alfworld", agent] = play(args.out, "alfworld", agent, alfworld, n_alf, args, server)
             if webshop is not None:

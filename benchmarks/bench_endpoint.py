@@ -48,7 +48,10 @@ OBSERVATION = (
     "3, a stoveburner 2, a stoveburner 1, and a toaster 1.\n"
 )
 TASK = "Your task is to: put a clean mug in coffeemachine.\n"
-VARIANTS = {"llama.cpp+cache": ("llama.cpp", ["--cache", "True"])}
+VARIANTS = {
+    "llama.cpp+cache": ("llama.cpp", ["--cache", "True"]),
+    "llama.cpp-2t": ("llama.cpp", ["--n_threads", "2", "--n_threads_batch", "2"]),  # default: half the cores
+}
 """Measured variants of an engine: name -> (engine, extra server arguments)."""
 
 Samples = dict[str, list[float]]

@@ -2,17 +2,20 @@
 
 Stage A of the pipeline, end to end, on this machine: generate a few ALFWorld games and WebShop
 goals offline, start the embedded model (Qwen2.5-Coder-0.5B-Instruct, from the installed wheels)
-on a local llama.cpp server, play the games with the ReAct agent and with the expert, write one
-release of trajectories and labelled failures, and run every canned analysis over it.
+on a local llama.cpp server, play the games with a model agent (``act`` by default) and with the
+expert, write one release of trajectories and labelled failures, and run every canned analysis.
 
 Choices that change what is measured (they are recorded in each run manifest and in the card):
 the admissible commands are shown to the agent and its action is constrained to them with a
-llama.cpp grammar, episodes are short (``max_steps``), and the ALFWorld games are of the two
-easiest task types. ``sample=True`` writes the fixture builder's SAMPLE release instead (no model).
+llama.cpp grammar, actions already taken from the same state are left out (loop guard), the
+model samples at temperature 1.0 with two attempts per game, episodes
+are short (``max_steps``), and the ALFWorld games are of the two easiest task types with at most
+five receptacles. ``sample=True`` writes the fixture builder's SAMPLE release instead (no model).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +27,17 @@ from hdbench.release import Release, ReleaseSpec, merge_releases, open_release, 
 from hdbench.runner import RolloutConfig, RunSummary, rollout, summary_of
 from hdbench.sample import build_sample
 
+MODEL_AGENTS = ("act", "react", "stateact")
 EASY_TYPES = ("pick_and_place_simple", "look_at_obj_in_light")
-MODEL_SETTINGS = dict(show_admissible=True, constrain=True, avoid_loops=True, max_tokens=96)
-"""How the quickstart runs the embedded model (each is recorded in the run manifest and the card)."""
+EASY_RECEPTACLES = 5
+"""Receptacles per generated quickstart game (recorded in each game and in the run manifest)."""
+MODEL_SETTINGS = dict(
+    show_admissible=True, constrain=True, avoid_loops=True, max_tokens=96, temperature=1.0
+)
+"""How the quickstart runs the embedded model (each is recorded in the run manifest and the card).
+
+Chosen by measurement (``benchmarks/bench_agents.py``, README): greedy decoding never won an
+episode; sampling at temperature 1.0 did, on easy games."""
 
 SAMPLE_SPEC = ReleaseSpec(
     name="hdbench/sample",
@@ -52,9 +63,13 @@ SAMPLE_SPEC = ReleaseSpec(
 class QuickstartOptions:
     """The embedded defaults (each overridable from the CLI)."""
 
-    alfworld_games: int = 2
+    alfworld_games: int = 4
+    attempts: int = 2
+    """ALFWorld episodes per game (the model samples: each attempt plays differently)."""
     webshop_goals: int = 2
     max_steps: int = 20
+    agent: str = "act"
+    """The model agent (``react``, ``stateact`` or ``act``)."""
     seed: int = 0
     base_url: str | None = None
     """Use this endpoint instead of starting the local model."""
@@ -92,13 +107,15 @@ def quickstart(
         )
         return QuickstartResult(release, analyses=_analyses(release))
     options = options or QuickstartOptions()
+    if options.agent not in MODEL_AGENTS:
+        raise ValueError(f"quickstart agent must be one of {', '.join(MODEL_AGENTS)}, not {options.agent!r}")
     games = {
         "alfworld": _alfworld_games(out / "games" / "alfworld", options, say),
         "webshop": _webshop_games(out / "games" / "webshop", options, say),
     }
     runs = _runs(out / "runs", games, options, say, progress)
     say("merging the runs into one release")
-    release = _merged(out, runs)
+    release = _merged(out, runs, options.agent)
     return QuickstartResult(release, runs, _analyses(release))
 
 
@@ -114,10 +131,14 @@ def _alfworld_games(folder: Path, options: QuickstartOptions, say: Say) -> Path:
     say(
         f"generating {options.alfworld_games} ALFWorld train games ({', '.join(EASY_TYPES)}); the planner checks each"
     )
-    generate_split(
-        folder,
-        GenerateOptions(split="train", n=options.alfworld_games, seed=options.seed, task_types=EASY_TYPES),
+    options = GenerateOptions(
+        split="train",
+        n=options.alfworld_games,
+        seed=options.seed,
+        task_types=EASY_TYPES,
+        max_receptacles=EASY_RECEPTACLES,
     )
+    generate_split(folder, options)
     return folder
 
 
@@ -133,9 +154,10 @@ def _webshop_games(folder: Path, options: QuickstartOptions, say: Say) -> Path:
 def _runs(
     root: Path, games: dict[str, Path], options: QuickstartOptions, say: Say, progress: bool
 ) -> dict[str, RunSummary]:
-    plans = {f"{env}-{agent}": (env, agent) for env in games for agent in ("expert", "react")}
+    plans = {f"{env}-{agent}": (env, agent) for env in games for agent in ("expert", options.agent)}
     runs: dict[str, RunSummary] = {}
-    endpoint = _endpoint(options, say) if any(_needs_model(root / n) for n in plans) else None
+    needs_model = any(agent != "expert" and not (root / n).exists() for n, (_, agent) in plans.items())
+    endpoint = _endpoint(options, say) if needs_model else None
     try:
         for name, (env, agent) in plans.items():
             if (root / name).exists():  # finished on an earlier run
@@ -150,10 +172,6 @@ def _runs(
     return runs
 
 
-def _needs_model(out: Path) -> bool:
-    return out.name.endswith("react") and not out.exists()
-
-
 def _endpoint(options: QuickstartOptions, say: Say):
     """(base_url, model, server-or-None): the given endpoint, or the embedded model started locally."""
     if options.base_url:
@@ -161,7 +179,9 @@ def _endpoint(options: QuickstartOptions, say: Say):
     from hdbench.endpoint import LocalServer
 
     say(f"starting the embedded model on a local {options.engine} server (127.0.0.1)")
-    server = LocalServer(engine=options.engine, on_status=say).start()
+    # every core: nothing else runs during the quickstart (measured 1.6x the calls per minute of the
+    # engine's default of half the cores, which is safer on a machine busy with other work)
+    server = LocalServer(engine=options.engine, threads=os.cpu_count(), on_status=say).start()
     return server.base_url, server.model_name, server
 
 
@@ -169,10 +189,12 @@ def _config(
     out: Path, env: str, agent: str, games: Path, options: QuickstartOptions, endpoint
 ) -> RolloutConfig:
     model_options = {}
-    if agent == "react":
+    model_agent = agent != "expert"
+    if model_agent:
         base_url, model, _ = endpoint or (None, None, None)
         model_options = dict(base_url=base_url, model=model, engine=options.engine, **MODEL_SETTINGS)
     n = options.alfworld_games if env == "alfworld" else options.webshop_goals
+    attempts = options.attempts if env == "alfworld" and model_agent else 1
     return RolloutConfig(
         env=env,
         games=games,
@@ -180,14 +202,15 @@ def _config(
         agent=agent,
         out=out,
         n=n,
+        attempts=attempts,
         seed=options.seed,
-        max_steps=options.max_steps if env == "alfworld" and agent == "react" else None,
+        max_steps=options.max_steps if env == "alfworld" and model_agent else None,
         name=f"hdbench/quickstart-{env}-{agent}",
         **model_options,
     )
 
 
-def _merged(out: Path, runs: dict[str, RunSummary]) -> Release:
+def _merged(out: Path, runs: dict[str, RunSummary], agent: str) -> Release:
     path = release_path(out, "hdbench/quickstart", "0.1.0")
     if path.exists():
         return open_release(path)
@@ -199,13 +222,14 @@ def _merged(out: Path, runs: dict[str, RunSummary]) -> Release:
         version="0.1.0",
         title="hdbench quickstart: stage A rollouts on embedded defaults",
         summary=(
-            "Rollouts of the ReAct agent (embedded Qwen2.5-Coder-0.5B-Instruct on llama.cpp) and of the "
+            f"Rollouts of the {agent} agent (embedded Qwen2.5-Coder-0.5B-Instruct on llama.cpp) and of the "
             f"expert on a few generated ALFWorld games and WebShop goals. {summaries}."
         ),
         provenance=(
             "Made by `hdbench quickstart`: games generated offline (seeded), the model served locally; "
-            "admissible commands shown and the action constrained to them by a llama.cpp grammar; "
-            "short step budgets. Every run's settings are in the `runs` config."
+            "admissible commands shown and the action constrained to them by a llama.cpp grammar, a loop "
+            "guard, sampling at temperature 1.0; easy games (at most five "
+            "receptacles); short step budgets. Every run's settings are in the `runs` config."
         ),
         limitations="A handful of episodes on easy generated games: a smoke test of the pipeline, not a benchmark.",
     )

@@ -14,26 +14,29 @@ from hdbench.schema import Outcome
 def test_quickstart_plays_both_envs_and_merges_one_release(tmp_path):
     with ScriptedServer(scripted([], then="Thought: look around.\nAction: look")) as server:
         options = QuickstartOptions(
-            alfworld_games=1, webshop_goals=2, max_steps=3, base_url=server.base_url, model=server.model
+            alfworld_games=1, attempts=2, webshop_goals=2, max_steps=3, base_url=server.base_url,
+            model=server.model,
         )
         result = quickstart(tmp_path, options, progress=False)
         assert server.requests, "the react runs called the endpoint"
-    assert set(result.runs) == {"alfworld-expert", "alfworld-react", "webshop-expert", "webshop-react"}
+    assert set(result.runs) == {"alfworld-expert", "alfworld-act", "webshop-expert", "webshop-act"}
     episodes = result.release.read("trajectories", "train")
     by_run = {name: [e for e in episodes if e.run_id == run.run_id] for name, run in result.runs.items()}
     assert [
-        len(by_run[n]) for n in ("alfworld-expert", "alfworld-react", "webshop-expert", "webshop-react")
-    ] == [1, 1, 2, 2]
+        len(by_run[n]) for n in ("alfworld-expert", "alfworld-act", "webshop-expert", "webshop-act")
+    ] == [1, 2, 2, 2]
     assert all(e.outcome == Outcome.SUCCESS for n in ("alfworld-expert", "webshop-expert") for e in by_run[n])
-    react = by_run["alfworld-react"][0]
-    assert react.outcome == Outcome.FAILURE and react.num_steps == 3 and react.prompt_tokens > 0
+    model_episode = by_run["alfworld-act"][0]
+    assert model_episode.outcome == Outcome.FAILURE and model_episode.num_steps == 3
+    assert model_episode.prompt_tokens > 0 and model_episode.endpoint.temperature == 1.0
     settings = {
         s.name: s.value
         for m in result.release.read("runs", "train")
-        if m.agent == "react"
+        if m.agent == "act"
         for s in m.settings
     }
     assert settings["constrain"] == settings["show_admissible"] == settings["avoid_loops"] == "True"
+    assert settings["remind_task"] == "False" and settings["alfworld_max_receptacles"] == "5"
     assert result.analyses["outcomes"].height == 4 and not result.release.info.spec.sample
     again = quickstart(tmp_path, options, progress=False)  # resumes: nothing replayed, same release
     assert again.release.content_hash == result.release.content_hash

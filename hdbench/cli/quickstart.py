@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -19,7 +19,11 @@ def quickstart(
     out: Annotated[Path, typer.Option(help="Folder for games, runs and the release.")] = Path(
         "hdbench-quickstart"
     ),
-    alfworld_games: Annotated[int, typer.Option(min=1, help="Generated ALFWorld games to play.")] = 2,
+    alfworld_games: Annotated[int, typer.Option(min=1, help="Generated ALFWorld games to play.")] = 4,
+    attempts: Annotated[int, typer.Option(min=1, help="Model episodes per ALFWorld game.")] = 2,
+    agent: Annotated[
+        Literal["act", "react", "stateact"], typer.Option(help="Model agent (prompt strategy).")
+    ] = "act",
     webshop_goals: Annotated[int, typer.Option(min=1, help="WebShop goals to play.")] = 2,
     max_steps: Annotated[int, typer.Option(min=1, help="ALFWorld step budget per episode.")] = 20,
     base_url: Annotated[
@@ -38,6 +42,8 @@ def quickstart(
     start = time.perf_counter()
     options = QuickstartOptions(
         alfworld_games=alfworld_games,
+        attempts=attempts,
+        agent=agent,
         webshop_goals=webshop_goals,
         max_steps=max_steps,
         base_url=base_url,
