@@ -80,6 +80,25 @@ def test_sql_json(sample_release, sample_data):
     assert json.loads(result.output) == [{"n": expected}]
 
 
+def test_sql_csv_writes_nested_columns_as_json(sample_release, sample_data):
+    query = "SELECT episode_id, modes FROM failures ORDER BY episode_id"
+    result = runner.invoke(app, ["sql", str(sample_release.path), query, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    expected = sorted(sample_data["failures"]["train"], key=lambda f: f.episode_id)
+    assert [json.loads(r["modes"]) for r in rows] == [[str(m) for m in f.modes] for f in expected]
+
+
+def test_a_bad_query_is_one_clear_line(sample_release):
+    proc = subprocess.run(
+        [sys.executable, "-m", "hdbench", "sql", str(sample_release.path), "SELECT nope FROM failures"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "error:" in proc.stderr and '"nope" not found' in proc.stderr
+
+
 def test_release_show(sample_release):
     result = runner.invoke(app, ["release", "show", str(sample_release.path), "--format", "json"])
     assert result.exit_code == 0, result.output

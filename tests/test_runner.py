@@ -83,6 +83,16 @@ def test_model_agent_records_tokens_and_failures(tmp_path):
     assert "repeated_actions" in failure.modes and "step_budget" in failure.modes
 
 
+def test_each_attempt_samples_with_its_own_seed(tmp_path):
+    with ScriptedServer(scripted([], then="Action: look")) as server:
+        cfg = config(tmp_path, agent="act", base_url=server.base_url, model=server.model, max_steps=2, n=1,
+                     attempts=2, temperature=1.0)
+        episodes = open_release(rollout(cfg, progress=False).release).read("trajectories", "valid_seen")
+        seeds = [r.body["seed"] for r in server.requests]
+    assert len({e.seed for e in episodes}) == 2
+    assert sorted(seeds) == sorted(e.seed * 1000 + call for e in episodes for call in range(2))
+
+
 def test_a_dead_endpoint_gives_error_episodes_and_the_run_goes_on(tmp_path):
     with ScriptedServer(scripted([], then=Reply.error(503, "overloaded"))) as server:
         cfg = config(tmp_path, agent="react", base_url=server.base_url, model=server.model, max_retries=1)

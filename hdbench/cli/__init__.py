@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+import duckdb
 import typer
 from rich.console import Console
 
@@ -50,7 +51,8 @@ def _root(
     )
 
 
-USER_ERRORS = (ReleaseError, KeyError, ValueError, FileNotFoundError)
+USER_ERRORS = (ReleaseError, KeyError, ValueError, FileNotFoundError, duckdb.Error)
+"""duckdb.Error: a SQL query that does not parse or bind (``hdbench sql``)."""
 
 
 def main() -> None:

@@ -22,11 +22,20 @@ def render(df: pl.DataFrame, fmt: Format, title: str | None = None, console: Con
     """Print a DataFrame: a rich table for people, CSV or JSON (a list of row objects) for programs."""
     console = console or Console()
     if fmt == Format.CSV:
-        console.out(df.write_csv(), end="", highlight=False)
+        console.out(_flat(df).write_csv(), end="", highlight=False)
     elif fmt == Format.JSON:
         console.out(json.dumps(df.to_dicts(), default=str, indent=2), highlight=False)
     else:
         console.print(to_rich(df, title))
+
+
+def _flat(df: pl.DataFrame) -> pl.DataFrame:
+    """Nested columns (lists, structs) as JSON text: CSV cells hold only scalars."""
+    nested = [name for name, dtype in df.schema.items() if dtype.is_nested()]
+    return df.with_columns(
+        pl.Series(name, [json.dumps(v, default=str) for v in df[name].to_list()], dtype=pl.String)
+        for name in nested
+    )
 
 
 def to_rich(df: pl.DataFrame, title: str | None = None) -> Table:

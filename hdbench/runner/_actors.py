@@ -73,11 +73,13 @@ class ModelActor:
         self.messages: list[dict] = []
         self.loops = LoopGuard()
         self.task = ""
+        self.seed = 0
+        self.calls = 0
 
     def begin(self, env: Env, first: Observation, hints: list[str], seed: int) -> None:
         self.messages = self.agent.first_messages(first, hints)
         self.loops = LoopGuard()
-        self.task = first.task
+        self.task, self.seed, self.calls = first.task, seed, 0
 
     def decide(self, observation: str, admissible: list[str] | None) -> Decision:
         if self.messages[-1]["role"] == "assistant":
@@ -87,6 +89,7 @@ class ModelActor:
             banned = self.loops.banned(observation, admissible)
             offered = [a for a in admissible if a not in banned] or admissible
         completion = self.endpoint.chat(self._sent(offered), **self._options(offered))
+        self.calls += 1
         cost = dict(
             prompt_tokens=completion.prompt_tokens,
             completion_tokens=completion.completion_tokens,
@@ -113,7 +116,9 @@ class ModelActor:
         return sent
 
     def _options(self, admissible: list[str] | None) -> dict[str, Any]:
-        options = {"stop": self.agent.stop(), **self.chat_options}
+        # A sampling seed per episode and call: attempts at the same game sample differently (one
+        # run-wide seed made every attempt replay the same choices), and a rerun samples the same.
+        options = {"stop": self.agent.stop(), "seed": self.seed * 1000 + self.calls, **self.chat_options}
         if self.constrain and admissible:
             options["extra_body"] = {"grammar": action_grammar(self.agent, admissible)}
         return options

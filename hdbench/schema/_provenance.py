@@ -48,7 +48,8 @@ class EndpointParams(Record):
     max_tokens: int = Field(default=256, gt=0)
     """Completion token limit per call."""
     seed: int | None = None
-    """Sampling seed sent with each request, if any."""
+    """Base seed of the run. The runner's model agents send ``episode seed * 1000 + call index`` as
+    each request's sampling seed (so attempts at one game differ and a rerun repeats them)."""
     timeout_s: float = Field(default=120.0, gt=0)
     """Per-request timeout in seconds."""
     max_retries: int = Field(default=3, ge=0)
