@@ -55,7 +55,7 @@ def play(root: Path, env: str, agent: str, games: Path, n: int, args, server) ->
         model["temperature"], model["remind_task"] = args.temperature, args.remind_task
     attempts = args.attempts if agent != "random" else max(args.attempts, 5)  # random is cheap: more samples
     steps = args.max_steps if env == "alfworld" else 15  # WebShop: the paper's 15
-    out = root / "runs" / f"{env}-{agent}-{games.name}-a{attempts}-t{args.temperature}-r{args.remind_task:d}-s{steps}"
+    out = root / "runs" / f"{env}-{agent}-{games.name}-n{n}-a{attempts}-t{args.temperature}-r{args.remind_task:d}-s{steps}"
     config = RolloutConfig(
         env=env, games=games, split="train", agent=agent, out=out, n=n, attempts=attempts,
         max_steps=steps, env_workers="thread", **model,
