@@ -24,10 +24,9 @@ import polars as pl
 
 from hdbench.analytics import analyze, canned_queries
 from hdbench.release import Release, ReleaseSpec, merge_releases, open_release, release_path, write_release
-from hdbench.runner import RolloutConfig, RunSummary, rollout, summary_of
+from hdbench.runner import MODEL_AGENTS, RolloutConfig, RunSummary, rollout, summary_of
 from hdbench.sample import build_sample
 
-MODEL_AGENTS = ("act", "react", "stateact")
 EASY_TYPES = ("pick_and_place_simple", "look_at_obj_in_light")
 EASY_RECEPTACLES = 5
 """Receptacles per generated quickstart game (recorded in each game and in the run manifest)."""
@@ -107,8 +106,9 @@ def quickstart(
         )
         return QuickstartResult(release, analyses=_analyses(release))
     options = options or QuickstartOptions()
-    if options.agent not in MODEL_AGENTS:
-        raise ValueError(f"quickstart agent must be one of {', '.join(MODEL_AGENTS)}, not {options.agent!r}")
+    if options.agent not in MODEL_AGENTS:  # AgentKind is a StrEnum: plain names compare equal
+        names = ", ".join(sorted(MODEL_AGENTS))
+        raise ValueError(f"quickstart agent must be one of {names}, not {options.agent!r}")
     games = {
         "alfworld": _alfworld_games(out / "games" / "alfworld", options, say),
         "webshop": _webshop_games(out / "games" / "webshop", options, say),
@@ -131,14 +131,14 @@ def _alfworld_games(folder: Path, options: QuickstartOptions, say: Say) -> Path:
     say(
         f"generating {options.alfworld_games} ALFWorld train games ({', '.join(EASY_TYPES)}); the planner checks each"
     )
-    options = GenerateOptions(
+    generate = GenerateOptions(
         split="train",
         n=options.alfworld_games,
         seed=options.seed,
         task_types=EASY_TYPES,
         max_receptacles=EASY_RECEPTACLES,
     )
-    generate_split(folder, options)
+    generate_split(folder, generate)
     return folder
 
 

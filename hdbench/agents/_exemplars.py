@@ -68,12 +68,12 @@ def _alfworld_thought(action: str, observation: str, kind: str, held: str | None
         return f"I see {m['o']} here: the {kind} I need. I take it."
     if m := _PUT.match(action):
         return f"I am at the {m['r']} with the {m['o']}. I put it here to finish the task."
-    if m := re.match(r"^open (?P<r>.+)$", action):
+    if m := _OPEN.match(action):
         return f"The {m['r']} is closed. I open it to look inside for a {kind}."
-    if m := re.match(r"^(?P<verb>heat|cool|clean) (?P<o>.+) with (?P<r>.+)$", action):
+    if m := _TREAT.match(action):
         state = {"heat": "hot", "cool": "cool", "clean": "clean"}[m["verb"]]
         return f"The {m['o']} must be {state}. I {m['verb']} it with the {m['r']}."
-    if m := re.match(r"^use (?P<r>.+)$", action):
+    if m := _USE.match(action):
         return f"I have the {held or kind} and the {m['r']} is here. I turn it on to look at the {kind}."
     return f"I {action}."
 
@@ -81,6 +81,9 @@ def _alfworld_thought(action: str, observation: str, kind: str, held: str | None
 _GO = re.compile(r"^go to (?P<r>.+)$")
 _TAKE = re.compile(r"^take (?P<o>.+) from (?P<r>.+)$")
 _PUT = re.compile(r"^(?:put|move) (?P<o>.+?) (?:in/on|in|on|to) (?P<r>.+)$")
+_OPEN = re.compile(r"^open (?P<r>.+)$")
+_TREAT = re.compile(r"^(?P<verb>heat|cool|clean) (?P<o>.+) with (?P<r>.+)$")
+_USE = re.compile(r"^use (?P<r>.+)$")
 
 
 def _kind(name: str) -> str:

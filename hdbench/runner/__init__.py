@@ -15,9 +15,10 @@ from hdbench.runner._journal import Journal
 from hdbench.runner._limits import PROTOCOLS, Limits, limits_for
 from hdbench.runner._plan import PlannedEpisode, make_plan, parse_shard
 from hdbench.runner._process_env import ProcessEnv
-from hdbench.runner._rollout import RunSummary, rollout, software_versions, summary_of
+from hdbench.runner._rollout import MODEL_AGENTS, RunSummary, rollout, software_versions, summary_of
 
 __all__ = [
+    "MODEL_AGENTS",
     "PROTOCOLS",
     "Actor",
     "Decision",
