@@ -2,13 +2,14 @@
 
     python benchmarks/bench_agents.py [--per-type 2] [--max-receptacles 5] [--agents react stateact act]
         [--types pick_and_place_simple look_at_obj_in_light] [--webshop-goals 5] [--attempts 1]
-        [--temperature 1.0] [--remind-task] [--max-steps 20] [--out /tmp/bench-agents]
+        [--temperature 1.0] [--remind-task] [--focus] [--max-steps 20] [--out /tmp/bench-agents]
 
 Generates ALFWorld train games (``--per-type`` per task type, at most ``--max-receptacles``
 receptacles each) and a WebShop set, starts the embedded model (Qwen2.5-Coder-0.5B-Instruct,
 Q4_K_M) on llama.cpp, and plays every agent with the quickstart's model settings (admissible
 commands shown, action constrained to them, loop guard, temperature 1.0; ``--temperature`` and
-``--remind-task`` override). The random agent plays the same games
+``--remind-task`` override; ``--focus`` narrows ALFWorld's commands for the model agents and
+random alike). The random agent plays the same games
 with the same step budget as the baseline, in the same process. Prints successes per (agent, task
 type) and, per agent, the ratio of its success rate to random's.
 
@@ -49,13 +50,14 @@ def webshop_games(root: Path) -> Path:
 
 
 def play(root: Path, env: str, agent: str, games: Path, n: int, args, server) -> list:
-    model = {}
+    focus = args.focus and env == "alfworld"
+    model = {"focus": True} if focus else {}
     if agent not in ("random", "expert"):
         model = dict(base_url=server.base_url, model=server.model_name, engine="llama.cpp", **MODEL_SETTINGS)
-        model["temperature"], model["remind_task"] = args.temperature, args.remind_task
+        model["temperature"], model["remind_task"], model["focus"] = args.temperature, args.remind_task, focus
     attempts = args.attempts if agent != "random" else max(args.attempts, 5)  # random is cheap: more samples
     steps = args.max_steps if env == "alfworld" else 15  # WebShop: the paper's 15
-    out = root / "runs" / f"{env}-{agent}-{games.name}-n{n}-a{attempts}-t{args.temperature}-r{args.remind_task:d}-s{steps}"
+    out = root / "runs" / f"{env}-{agent}-{games.name}-n{n}-a{attempts}-t{args.temperature}-r{args.remind_task:d}-f{focus:d}-s{steps}"
     config = RolloutConfig(
         env=env, games=games, split="train", agent=agent, out=out, n=n, attempts=attempts,
         max_steps=steps, env_workers="thread", **model,
@@ -97,6 +99,7 @@ def main() -> None:
     parser.add_argument("--attempts", type=int, default=1)
     parser.add_argument("--temperature", type=float, default=MODEL_SETTINGS["temperature"])
     parser.add_argument("--remind-task", action="store_true", help="restate the task on the latest turn")
+    parser.add_argument("--focus", action="store_true", help="ALFWorld: offer only commands the task needs")
     parser.add_argument("--max-steps", type=int, default=20)
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench-agents"))
     args = parser.parse_args()

@@ -6,7 +6,7 @@ import pytest
 
 from hdbench.agents import Agent, load_prompt, shipped_prompts
 from hdbench.envs import Observation
-from hdbench.runner import action_grammar, closest
+from hdbench.runner import RolloutConfig, action_grammar, closest, focused
 
 FIRST = Observation(
     text="You are in a room.\n\nYour task is to: put a mug in cabinet.",
@@ -25,6 +25,15 @@ def test_shipped_prompts_load_with_exemplars_per_task_type(name):
     for turns in prompt.exemplars.values():  # every exemplar reply parses back to its action
         for turn in turns:
             assert agent.parse(turn.reply).ok
+
+
+@pytest.mark.parametrize("name", shipped_prompts())
+def test_shipped_prompt_versions_follow_their_env(name):
+    """A rebuild stamps each env's own version, so rebuilding one env never relabels the other."""
+    from hdbench.agents._exemplars import PROMPT_VERSIONS
+
+    prompt = load_prompt(name)
+    assert prompt.version == PROMPT_VERSIONS[prompt.env]
 
 
 def test_remind_task_restates_the_task_before_the_admissible_commands():
@@ -167,3 +176,21 @@ def test_window_keeps_the_prompt_under_its_character_budget():
     kept = agent.window(messages)
     assert sum(len(m["content"]) for m in kept) <= 1000
     assert kept[:2] == messages[:2] and kept[-1] == messages[-1] and len(kept) == 2 + 2 * 2
+
+
+def test_focus_keeps_moving_opening_and_the_things_the_task_names():
+    admissible = [
+        "go to cabinet 1", "open drawer 2", "close drawer 1", "take mug 1 from shelf 1",
+        "take apple 1 from shelf 1", "move mug 1 to cabinet 1", "use desklamp 1", "inventory", "look",
+        "examine shelf 1",
+    ]
+    kept = focused("put a clean mug in cabinet.", admissible)
+    assert kept == ["go to cabinet 1", "open drawer 2", "take mug 1 from shelf 1", "move mug 1 to cabinet 1"]
+    assert "use desklamp 1" in focused("look at the mug under the desklamp.", admissible)
+    assert focused("put a pen in safe.", ["inventory", "look"]) == ["inventory", "look"]  # never empty
+    assert focused("", admissible) == admissible
+
+
+def test_focus_is_refused_outside_alfworld(tmp_path):
+    with pytest.raises(ValueError, match="ALFWorld only"):
+        RolloutConfig(env="webshop", agent="random", out=tmp_path / "r", focus=True)

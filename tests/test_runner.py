@@ -93,6 +93,20 @@ def test_each_attempt_samples_with_its_own_seed(tmp_path):
     assert sorted(seeds) == sorted(e.seed * 1000 + call for e in episodes for call in range(2))
 
 
+def test_focus_narrows_the_commands_offered_and_is_recorded(tmp_path):
+    with ScriptedServer(scripted([], then="Action: look")) as server:
+        cfg = config(tmp_path, agent="act", base_url=server.base_url, model=server.model, max_steps=1, n=1,
+                     show_admissible=True, constrain=True, focus=True)
+        release = open_release(rollout(cfg, progress=False).release)
+        (request,) = server.requests
+    (episode,) = release.read("trajectories", "valid_seen")
+    offered = request.body["messages"][-1]["content"].split("Admissible commands")[1]
+    assert "go to " in offered and "inventory" not in offered and '"inventory"' not in request.body["grammar"]
+    assert episode.steps[0].action == "look"  # the scripted reply; offered commands only steer a real model
+    (manifest,) = release.read("runs", "valid_seen")
+    assert {s.name: s.value for s in manifest.settings}["focus"] == "True"
+
+
 def test_a_dead_endpoint_gives_error_episodes_and_the_run_goes_on(tmp_path):
     with ScriptedServer(scripted([], then=Reply.error(503, "overloaded"))) as server:
         cfg = config(tmp_path, agent="react", base_url=server.base_url, model=server.model, max_retries=1)
@@ -172,6 +186,15 @@ def test_rerunning_a_finished_run_is_a_no_op(tmp_path):
     assert again.planned == 1 and (first.release / "release.json").stat().st_mtime_ns == stamp
     with pytest.raises(Exception, match="another release"):
         rollout(cfg.model_copy(update={"seed": 5}), progress=False)
+
+
+def test_run_id_counts_only_settings_that_differ_from_their_defaults(tmp_path):
+    """A setting at its default (such as a field a later version adds) keeps old runs resumable."""
+    cfg = RolloutConfig(env="alfworld", agent="random", out=tmp_path / "r")
+    assert cfg.run_id() == cfg.model_copy(update={"remind_task": False}).run_id()
+    assert cfg.run_id() == cfg.model_copy(update={"concurrency": 8, "out": tmp_path / "elsewhere"}).run_id()
+    assert cfg.run_id() != cfg.model_copy(update={"remind_task": True}).run_id()
+    assert cfg.run_id() != cfg.model_copy(update={"seed": 1}).run_id()
 
 
 def test_paper_protocol_stops_after_five_identical_actions(tmp_path):

@@ -205,8 +205,9 @@ Actions: search[<keywords>] on the search page; click[<button>] for any button o
 click each option the instruction asks for, then click[Buy Now].
 {format}"""
 
-PROMPT_VERSION = "2"
-"""Version of the shipped prompts (2: grounded ALFWorld thoughts, a detour in each demonstration)."""
+PROMPT_VERSIONS = {"alfworld": "2", "webshop": "1"}
+"""Version of the shipped prompts per env; bump an env's entry when a rebuild changes its text.
+alfworld 2: grounded thoughts, a detour in each demonstration."""
 
 STATE_FIELDS = {
     "alfworld": ["goal", "locations visited", "current location", "current inventory"],
@@ -228,7 +229,7 @@ def prompt_files(
         files.append(
             {
                 "name": f"{strategy}-{env_name}",
-                "version": PROMPT_VERSION,
+                "version": PROMPT_VERSIONS[env_name],
                 "strategy": str(strategy),
                 "env": env_name,
                 "state_fields": STATE_FIELDS[env_name] if strategy == Strategy.STATEACT else [],

@@ -51,6 +51,9 @@ def rollout(
     avoid_loops: Annotated[
         bool, typer.Option(help="Leave out of the admissible list any action already taken from the same observation since the last new one (breaks loops).")
     ] = False,
+    focus: Annotated[
+        bool, typer.Option(help="ALFWorld: offer only commands that move, open or name a thing the task names.")
+    ] = False,
     remind_task: Annotated[
         bool, typer.Option(help="Restate the task on the latest turn, after the observation.")
     ] = False,
@@ -87,6 +90,7 @@ def rollout(
         match_admissible=match_admissible,
         constrain=constrain,
         avoid_loops=avoid_loops,
+        focus=focus,
         remind_task=remind_task,
         shard=shard,
         mode=mode,

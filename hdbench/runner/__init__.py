@@ -8,6 +8,7 @@ from hdbench.runner._actors import (
     RandomActor,
     action_grammar,
     closest,
+    focused,
 )
 from hdbench.runner._config import RolloutConfig
 from hdbench.runner._episode import RunContext, play_episode
@@ -34,6 +35,7 @@ __all__ = [
     "RunSummary",
     "action_grammar",
     "closest",
+    "focused",
     "limits_for",
     "make_plan",
     "parse_shard",

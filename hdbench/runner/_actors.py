@@ -55,6 +55,8 @@ class ModelActor:
         avoid_loops: with ``constrain`` or ``match_admissible``, leave out of the admissible
             commands those ``LoopGuard`` says would repeat a loop (small models loop, e.g. open/close
             a drawer or walk between two shelves forever). Recorded too.
+        focus: offer only the admissible commands ``focused`` keeps (ALFWorld: moving, opening,
+            and commands naming a thing the task names). Narrows the action space: recorded too.
     """
 
     def __init__(
@@ -65,10 +67,12 @@ class ModelActor:
         match_admissible: bool = False,
         constrain: bool = False,
         avoid_loops: bool = False,
+        focus: bool = False,
         **chat_options: Any,
     ):
         self.kind, self.agent, self.endpoint = kind, agent, endpoint
         self.match_admissible, self.constrain, self.avoid_loops = match_admissible, constrain, avoid_loops
+        self.focus = focus
         self.chat_options = chat_options
         self.messages: list[dict] = []
         self.loops = LoopGuard()
@@ -77,6 +81,8 @@ class ModelActor:
         self.calls = 0
 
     def begin(self, env: Env, first: Observation, hints: list[str], seed: int) -> None:
+        if self.focus:
+            first = first.model_copy(update={"admissible": focused(first.task, first.admissible)})
         self.messages = self.agent.first_messages(first, hints)
         self.loops = LoopGuard()
         self.task, self.seed, self.calls = first.task, seed, 0
@@ -84,10 +90,10 @@ class ModelActor:
     def decide(self, observation: str, admissible: list[str] | None) -> Decision:
         if self.messages[-1]["role"] == "assistant":
             self.messages.append({"role": "user", "content": observation})
-        offered = admissible
-        if self.avoid_loops and admissible:
+        offered = focused(self.task, admissible) if self.focus else admissible
+        if self.avoid_loops and offered:
             banned = self.loops.banned(observation, admissible)
-            offered = [a for a in admissible if a not in banned] or admissible
+            offered = [a for a in offered if a not in banned] or offered
         completion = self.endpoint.chat(self._sent(offered), **self._options(offered))
         self.calls += 1
         cost = dict(
@@ -141,12 +147,17 @@ class RandomActor:
 
     kind = AgentKind.RANDOM
 
+    def __init__(self, focus: bool = False):
+        self.focus = focus
+        """Choose among the ``focused`` commands only (the model agents' ``focus``, for a fair baseline)."""
+
     def begin(self, env: Env, first: Observation, hints: list[str], seed: int) -> None:
         self._policy, self._task = RandomPolicy(seed), first.task
 
     def decide(self, observation: str, admissible: list[str] | None) -> Decision:
+        offered = focused(self._task, admissible) if self.focus else admissible
         # a free-text slot (WebShop's ``search[<query>]``) is filled with the task text
-        return Decision(action=re.sub(r"<query>", self._task, self._policy.act(admissible)))
+        return Decision(action=re.sub(r"<query>", self._task, self._policy.act(offered)))
 
 
 class LoopGuard:
@@ -170,6 +181,29 @@ class LoopGuard:
     def record(self, observation: str, admissible: list[str] | None, action: str) -> None:
         """``action`` was taken with this observation and these admissible commands."""
         self.tried.setdefault(_state(observation, admissible), set()).add(action)
+
+
+FOCUS_VERBS = ("go to ", "open ")
+"""Commands ``focused`` always keeps: moving and opening are how the agent finds things."""
+_TASK_FILLER = frozenset("a an the some two in on to from with under at by of and then put look examine".split())
+
+
+def focused(task: str, admissible: list[str] | None) -> list[str] | None:
+    """The admissible commands worth offering for ``task`` (ALFWorld).
+
+    Kept: ``go to``/``open`` commands, and commands whose arguments name a thing the task names
+    ("take mug 1 from shelf 2" for "put a clean mug in cabinet"; "use desklamp 1" for "look at the
+    bowl under the desklamp"). Left out: other objects, ``close``, ``look``, ``inventory``. Nothing is
+    left out when nothing would be kept or no task is known.
+    """
+    if not admissible or not task:
+        return admissible
+    things = set(re.findall(r"[a-z]+", task.lower())) - _TASK_FILLER
+    keep = [
+        a for a in admissible
+        if a.startswith(FOCUS_VERBS) or things & set(re.findall(r"[a-z]+", a.partition(" ")[2]))
+    ]
+    return keep or admissible
 
 
 def _state(observation: str, admissible: list[str] | None) -> tuple[str, tuple[str, ...]]:

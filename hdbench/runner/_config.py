@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hdbench.schema import AgentKind, EnvName, Mode
 
@@ -73,6 +73,8 @@ class RolloutConfig(BaseModel):
     """Constrain the action to the admissible commands with a llama.cpp grammar."""
     avoid_loops: bool = False
     """With constrain/match_admissible: leave out actions that would repeat a third time or close an A-B-A-B cycle."""
+    focus: bool = False
+    """ALFWorld: offer only commands that move, open, or name a thing the task names (narrows the action space)."""
     remind_task: bool = False
     """Restate the task on the latest turn, after the observation (small models lose track of it)."""
     history: int = Field(default=12, gt=0)
@@ -80,9 +82,20 @@ class RolloutConfig(BaseModel):
     max_prompt_chars: int = Field(default=10_000, gt=0)
     """Character budget of each prompt (older exchanges are dropped to stay under it)."""
 
+    @model_validator(mode="after")
+    def _focus_is_for_alfworld(self) -> RolloutConfig:
+        if self.focus and self.env != "alfworld":
+            raise ValueError("focus applies to ALFWorld only (WebShop's buttons do not name the task's things)")
+        return self
+
     def run_id(self) -> str:
-        """Deterministic id: the same configuration resumes the same run."""
-        keep = self.model_dump(mode="json", exclude={"concurrency", "env_workers", "request_timeout", "out"})
+        """Deterministic id: the same configuration resumes the same run.
+
+        Only settings that differ from their defaults count, so a field added in a later version (at
+        its default) keeps the ids of earlier runs and their journals still resume."""
+        keep = self.model_dump(
+            mode="json", exclude_defaults=True, exclude={"concurrency", "env_workers", "request_timeout", "out"}
+        )
         digest = hashlib.sha1(repr(sorted(keep.items())).encode()).hexdigest()[:10]
         return f"{self.env}-{self.agent}-{self.split}-{digest}"
 

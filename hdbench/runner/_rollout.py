@@ -153,7 +153,7 @@ def _make_actor(config: RolloutConfig) -> Actor:
     if config.agent == AgentKind.EXPERT:
         return ExpertActor()
     if config.agent == AgentKind.RANDOM:
-        return RandomActor()
+        return RandomActor(focus=config.focus)
     agent = Agent(
         _prompt(config),
         show_admissible=config.show_admissible,
@@ -169,6 +169,7 @@ def _make_actor(config: RolloutConfig) -> Actor:
         match_admissible=config.match_admissible,
         constrain=config.constrain,
         avoid_loops=config.avoid_loops,
+        focus=config.focus,
     )
 
 
@@ -207,6 +208,7 @@ def _manifest(
                 "match_admissible",
                 "constrain",
                 "avoid_loops",
+                "focus",
                 "remind_task",
                 "max_prompt_chars",
                 "history",
