@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from hdbench.endpoint import Reply, ScriptedServer, scripted
 from hdbench.release import open_release
 from hdbench.runner import RolloutConfig, rollout
+from hdbench.runner._journal import Journal
 from hdbench.schema import Outcome, TokenSource
 from tests.conftest import SHARED_ALFWORLD
 
@@ -115,6 +117,28 @@ def test_a_dead_endpoint_gives_error_episodes_and_the_run_goes_on(tmp_path):
     episodes = open_release(summary.release).read("trajectories", "valid_seen")
     assert all("503" in e.error and e.error.startswith("endpoint error") for e in episodes)
     assert not any(e.failure_modes for e in episodes)
+
+
+def test_a_resumed_run_plays_its_error_episodes_again(tmp_path):
+    endpoint_up = False
+
+    def answer(request: dict) -> Reply:
+        return Reply.text("Action: look") if endpoint_up else Reply.error(503, "overloaded")
+
+    with ScriptedServer(answer) as server:
+        cfg = config(tmp_path, agent="act", base_url=server.base_url, model=server.model, max_retries=0, max_steps=2)
+        first = rollout(cfg, progress=False)
+        assert first.errors == 2
+        # as if the run had been killed before writing its release: the error episodes are journaled
+        journal = Journal(tmp_path / ".release.journal.jsonl")
+        for episode in open_release(first.release).read("trajectories", "valid_seen"):
+            journal.append(episode)
+        shutil.rmtree(first.release)
+        endpoint_up = True
+        again = rollout(cfg, progress=False)
+    assert (again.planned, again.resumed, again.errors, again.failures) == (2, 0, 0, 2)
+    episodes = open_release(again.release).read("trajectories", "valid_seen")
+    assert len({e.episode_id for e in episodes}) == 2 and all(e.num_steps == 2 for e in episodes)
 
 
 def test_the_api_key_is_never_written(tmp_path, monkeypatch):

@@ -1,7 +1,8 @@
 """``rollout``: play a plan concurrently and resumably, then write the release.
 
 Finished episodes go to a journal beside the release folder (``.<name>.journal.jsonl``) the
-moment they finish; rerunning the same command skips them. When every planned episode is done,
+moment they finish; rerunning the same command skips them, except ``error`` episodes (not
+judged: an endpoint or harness fault), which it plays again. When every planned episode is done,
 the ``trajectories``, ``failures`` and ``runs`` configs are written as one release and the
 journal is removed.
 """
@@ -80,7 +81,8 @@ def rollout(config: RolloutConfig, progress: bool = True) -> RunSummary:
     )
     journal = _journal(config, run_id)
     planned = {p.episode_id(run_id) for p in plan}
-    finished = [e for e in journal.read() if e.episode_id in planned]
+    # an error episode was not judged (endpoint or harness fault): a resumed run plays it again
+    finished = [e for e in journal.read() if e.episode_id in planned and e.outcome != Outcome.ERROR]
     done = {e.episode_id for e in finished}
     todo = [p for p in plan if p.episode_id(run_id) not in done]
     limits = limits_for(config.env, config.protocol, config.max_steps)
