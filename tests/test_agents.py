@@ -178,6 +178,19 @@ def test_window_keeps_the_prompt_under_its_character_budget():
     assert kept[:2] == messages[:2] and kept[-1] == messages[-1] and len(kept) == 2 + 2 * 2
 
 
+def test_the_character_budget_moves_the_prompt_prefix_every_few_turns_not_every_turn():
+    agent = Agent(load_prompt("act-alfworld"), history=50, max_prompt_chars=1200)
+    messages = [{"role": "system", "content": "s" * 100}, {"role": "user", "content": "u" * 100}]
+    firsts = []
+    for i in range(20):
+        messages += [{"role": "assistant", "content": f"a{i}"}, {"role": "user", "content": f"{i}" * 200}]
+        kept = agent.window(messages)
+        assert sum(len(m["content"]) for m in kept) <= 1200 and kept[-1] == messages[-1]
+        firsts.append(kept[2]["content"])
+    changes = sum(a != b for a, b in zip(firsts, firsts[1:]))
+    assert 0 < changes <= 19 // 2  # dropping one exchange per turn once full changed it 16 times
+
+
 def test_focus_keeps_moving_opening_and_the_things_the_task_names():
     admissible = [
         "go to cabinet 1", "open drawer 2", "close drawer 1", "take mug 1 from shelf 1",

@@ -76,7 +76,7 @@ class Agent:
         """What is sent: system, first user turn, and the most recent exchanges.
 
         The prompt is kept under ``max_prompt_chars`` (about 4 characters a token: the default
-        fits a 4096-token context with room for the reply).
+        fits a 4096-token context with room for the reply), by ``_budget_cut``.
 
         Older exchanges are dropped ``history`` at a time (between ``history`` and
         ``2 * history - 1`` are kept), so the prompt's prefix stays the same for many turns and the
@@ -89,9 +89,8 @@ class Agent:
         rest = rest[2 * drop :]
         # then keep under the character budget (long WebShop pages), oldest exchanges first
         budget = self.max_prompt_chars - sum(len(m["content"]) for m in head)
-        while len(rest) > 1 and sum(len(m["content"]) for m in rest) > budget:
-            rest = rest[2:]
-        return head + rest
+        sizes = [sum(len(m["content"]) for m in rest[i : i + 2]) for i in range(0, len(rest), 2)]
+        return head + rest[2 * _budget_cut(sizes, budget) :]
 
     def stop(self) -> list[str]:
         """Stop sequences: a small model otherwise goes on to write the next observation itself."""
@@ -147,3 +146,22 @@ def _clean_action(action: str) -> str:
     if action.endswith(".") and not action.endswith(".."):
         action = action[:-1]
     return action.strip("`\"' ").removeprefix(">").strip()
+
+
+def _budget_cut(sizes: list[int], budget: int) -> int:
+    """How many of the oldest exchanges (of ``sizes`` characters each) to leave out to fit ``budget``.
+
+    Replays the episode: whenever the exchanges kept so far outgrow the budget, the oldest are
+    left out until they fill at most half of it, and the cut then stays put until the budget is
+    outgrown again. The prompt's prefix thus changes every few turns, not at every turn once the
+    budget is reached (each change makes the server read everything after the first turn again:
+    ~30 s for 2,000 tokens on 2 cores). The newest exchange is always kept.
+    """
+    cut, total = 0, 0
+    for newest, size in enumerate(sizes):
+        total += size
+        if total > budget:
+            while cut < newest and total > budget // 2:
+                total -= sizes[cut]
+                cut += 1
+    return cut
