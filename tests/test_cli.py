@@ -124,3 +124,13 @@ def test_errors_are_one_clear_line_without_traceback(tmp_path):
     assert proc.returncode == 1
     assert "error:" in proc.stderr and "no hdbench release" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_bad_rollout_settings_name_the_option_in_one_line(tmp_path):
+    base = [sys.executable, "-m", "hdbench", "rollout", "--env", "webshop", "--games", str(tmp_path),
+            "--agent", "random", "--out", str(tmp_path / "out")]
+    focus = subprocess.run([*base, "--focus"], capture_output=True, text=True)
+    assert focus.returncode == 1 and focus.stderr.startswith("error: focus applies to ALFWorld only")
+    zero = subprocess.run([*base, "--n", "0"], capture_output=True, text=True)
+    assert zero.returncode == 1 and "error: n: Input should be greater than 0" in zero.stderr
+    assert "pydantic.dev" not in focus.stderr + zero.stderr and not (tmp_path / "out").exists()

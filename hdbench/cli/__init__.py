@@ -10,6 +10,7 @@ import logging
 
 import duckdb
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from hdbench import __version__
@@ -60,6 +61,15 @@ def main() -> None:
     try:
         app()
     except USER_ERRORS as err:
-        message = err.args[0] if isinstance(err, KeyError) and err.args else err
-        Console(stderr=True).print(f"[red]error:[/] {message}", highlight=False)
+        Console(stderr=True).print(f"[red]error:[/] {_message(err)}", highlight=False)
         raise SystemExit(1) from None
+
+
+def _message(err: Exception) -> str:
+    """One line per problem: a settings error names its option, without pydantic's boilerplate."""
+    if isinstance(err, ValidationError):
+        return "; ".join(
+            (f"{'.'.join(map(str, e['loc']))}: " if e["loc"] else "") + e["msg"].removeprefix("Value error, ")
+            for e in err.errors()
+        )
+    return str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
