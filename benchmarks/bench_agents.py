@@ -51,10 +51,10 @@ def webshop_games(root: Path) -> Path:
 
 def play(root: Path, env: str, agent: str, games: Path, n: int, args, server) -> list:
     focus = args.focus and env == "alfworld"
-    model = {"focus": True} if focus else {}
+    model = {"focus": focus}
     if agent not in ("random", "expert"):
-        model = dict(base_url=server.base_url, model=server.model_name, engine="llama.cpp", **MODEL_SETTINGS)
-        model["temperature"], model["remind_task"], model["focus"] = args.temperature, args.remind_task, focus
+        model |= dict(base_url=server.base_url, model=server.model_name, engine="llama.cpp", **MODEL_SETTINGS)
+        model["temperature"], model["remind_task"] = args.temperature, args.remind_task
     attempts = args.attempts if agent != "random" else max(args.attempts, 5)  # random is cheap: more samples
     steps = args.max_steps if env == "alfworld" else 15  # WebShop: the paper's 15
     out = root / "runs" / f"{env}-{agent}-{games.name}-n{n}-a{attempts}-t{args.temperature}-r{args.remind_task:d}-f{focus:d}-s{steps}"

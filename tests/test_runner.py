@@ -215,6 +215,11 @@ def test_rerunning_a_finished_run_is_a_no_op(tmp_path):
 def test_run_id_counts_only_settings_that_differ_from_their_defaults(tmp_path):
     """A setting at its default (such as a field a later version adds) keeps old runs resumable."""
     cfg = RolloutConfig(env="alfworld", agent="random", out=tmp_path / "r")
+
+    class LaterConfig(RolloutConfig):
+        new_option: bool = False
+
+    assert cfg.run_id() == LaterConfig(env="alfworld", agent="random", out=tmp_path / "r").run_id()
     assert cfg.run_id() == cfg.model_copy(update={"remind_task": False}).run_id()
     assert cfg.run_id() == cfg.model_copy(update={"concurrency": 8, "out": tmp_path / "elsewhere"}).run_id()
     assert cfg.run_id() != cfg.model_copy(update={"remind_task": True}).run_id()

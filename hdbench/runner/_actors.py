@@ -143,13 +143,16 @@ class ExpertActor:
 
 
 class RandomActor:
-    """Uniformly random admissible actions, seeded per episode."""
+    """Uniformly random admissible actions, seeded per episode.
+
+    ``focus``: choose among the ``focused`` commands only (the model agents' ``focus``, for a fair
+    baseline).
+    """
 
     kind = AgentKind.RANDOM
 
     def __init__(self, focus: bool = False):
         self.focus = focus
-        """Choose among the ``focused`` commands only (the model agents' ``focus``, for a fair baseline)."""
 
     def begin(self, env: Env, first: Observation, hints: list[str], seed: int) -> None:
         self._policy, self._task = RandomPolicy(seed), first.task
