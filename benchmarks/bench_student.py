@@ -2,7 +2,7 @@
 
     python benchmarks/bench_student.py [--out /tmp/bench-student] [--train-games 60] [--heldout-games 12]
         [--attempts 2] [--eval-seed 0] [--max-steps 20] [--recipe cpu] [--set field=value ...]
-        [--models base student] [--threads N] [--skip-eval]
+        [--models base student] [--threads N] [--skip-eval] [--demos searching|planner]
 
 1. Games: ``--train-games`` easy generated train games (pick_and_place_simple and
    look_at_obj_in_light, at most 5 receptacles, seed 0) and ``--heldout-games`` held out (seed 1),
@@ -12,7 +12,8 @@
    through the runner's ``play_episode``, offered commands narrowed by the same loop guard as the
    model's; its won episodes are rendered as the act agent would have seen them (the short prompt
    of ``benchmarks/student/``, admissible commands shown, task restated) into an ``sft`` release
-   (``expert`` source kind; every 10th game to ``validation``).
+   (``expert`` source kind; every 10th game to ``validation``). ``--demos planner``: the planner
+   expert's straight paths instead (the earlier measurement; written beside, under ``-planner`` names).
 3. Training: ``hdbench.train.train_sft`` with the recipe (default ``cpu``) from the embedded model.
 4. Evaluation: base and student, each exported to GGUF q8_0 by the same converter and served by
    llama.cpp, play the held-out games through the runner with the same settings (act, admissible
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from hdbench.analytics import outcome_metrics
 from hdbench.envs import load_tasks, make_env
-from hdbench.envs.alfworld import SearchingExpert
+from hdbench.envs.alfworld import PlannerExpert, SearchingExpert
 from hdbench.quickstart import EASY_RECEPTACLES, EASY_TYPES
 from hdbench.release import ReleaseSpec, open_release, release_path, write_release
 from hdbench.runner import (
@@ -100,11 +101,29 @@ class SearchingActor:
         return Decision(action=action, reply=f"Action: {action}", offered=offered)
 
 
-def demonstrations(train: Path, eval_config: RolloutConfig) -> list[Episode]:
-    """The searching expert's episodes on every train game (won or not)."""
-    env, ctx = make_env("alfworld"), RunContext(run_id="searching-expert", mode=Mode.BASE, hdbench_version="0")
+class PlannerActor:
+    """The planner expert (``PlannerExpert``: its plan made at reset, straight to things it has not
+    seen yet) as a runner actor, replying in the act format."""
+
+    kind = AgentKind.EXPERT
+
+    def begin(self, env, first, hints: list[str], seed: int) -> None:  # noqa: ANN001
+        self.expert = PlannerExpert()
+        self.expert.start(env)
+
+    def decide(self, observation: str, admissible: list[str] | None) -> Decision:
+        action = self.expert.act() or "look"
+        return Decision(action=action, reply=f"Action: {action}", offered=admissible)
+
+
+DEMONSTRATORS = {"searching": SearchingActor, "planner": PlannerActor}
+
+
+def demonstrations(train: Path, eval_config: RolloutConfig, demos: str) -> list[Episode]:
+    """The ``demos`` expert's episodes on every train game (won or not)."""
+    env, ctx = make_env("alfworld"), RunContext(run_id=f"{demos}-expert", mode=Mode.BASE, hdbench_version="0")
     limits = Limits(max_steps=eval_config.max_steps or 20)
-    return [play_episode(env, SearchingActor(), PlannedEpisode(task=t), limits, ctx)
+    return [play_episode(env, DEMONSTRATORS[demos](), PlannedEpisode(task=t), limits, ctx)
             for t in load_tasks("alfworld", train, "train")]
 
 
@@ -119,10 +138,11 @@ def sft_example(episode: Episode, agent, count) -> SFTExample:  # noqa: ANN001
     )
 
 
-def sft_release(root: Path, train: Path, eval_config: RolloutConfig, tokenizer_dir: Path) -> Path:
-    """The ``sft`` release of the won demonstrations (written once)."""
-    spec = ReleaseSpec(name="bench/student-sft", version="0.1.0", title="Searching-expert demonstrations",
-                       summary="Behaviour cloning: searching-expert episodes on easy generated ALFWorld train games, "
+def sft_release(root: Path, train: Path, eval_config: RolloutConfig, tokenizer_dir: Path, demos: str) -> Path:
+    """The ``sft`` release of the ``demos`` expert's won demonstrations (written once)."""
+    name = "bench/student-sft" if demos == "searching" else f"bench/student-sft-{demos}"
+    spec = ReleaseSpec(name=name, version="0.1.0", title=f"{demos.capitalize()}-expert demonstrations",
+                       summary=f"Behaviour cloning: {demos}-expert episodes on easy generated ALFWorld train games, "
                                "rendered as the act agent sees them.", license="cc0-1.0",
                        provenance="benchmarks/bench_student.py", limitations="Benchmark data.")
     path = release_path(root / "releases", spec.name, spec.version)
@@ -132,10 +152,10 @@ def sft_release(root: Path, train: Path, eval_config: RolloutConfig, tokenizer_d
 
     from hdbench.train import token_counter
 
-    episodes = demonstrations(train, eval_config)
+    episodes = demonstrations(train, eval_config, demos)
     won = [e for e in episodes if e.outcome == Outcome.SUCCESS]
     steps = sorted(e.num_steps for e in won)
-    log.info("searching expert won %d/%d train games; steps min/median/max %d/%d/%d", len(won), len(episodes),
+    log.info("%s expert won %d/%d train games; steps min/median/max %d/%d/%d", demos, len(won), len(episodes),
              steps[0], steps[len(steps) // 2], steps[-1])
     agent, count = agent_for(eval_config), token_counter(AutoTokenizer.from_pretrained(str(tokenizer_dir)))
     rows = [sft_example(e, agent, count) for e in won]
@@ -146,11 +166,11 @@ def sft_release(root: Path, train: Path, eval_config: RolloutConfig, tokenizer_d
 
 # -- 3. training and 4. evaluation ---------------------------------------------------------------
 
-def student(root: Path, release: Path, base: Path, recipe_name: str, overrides: dict) -> tuple[Path, dict]:
+def student(root: Path, release: Path, base: Path, recipe_name: str, overrides: dict, suffix: str) -> tuple[Path, dict]:
     """Train (once) and return the merged folder and ``training.json``."""
     from hdbench.train import load_recipe, train_sft
 
-    out = root / f"student-{recipe_name}"
+    out = root / f"student-{recipe_name}{suffix}"
     if not (out / "training.json").is_file():
         recipe = load_recipe(recipe_name, **overrides)
         train_sft(release, "train", base, recipe, out)
@@ -164,8 +184,8 @@ def gguf(model_dir: Path, out: Path) -> Path:
     return out if out.is_file() else export_gguf(model_dir, out, "q8_0")
 
 
-def evaluate(root: Path, name: str, model: Path, config: RolloutConfig, threads: int) -> list[Episode]:
-    """Play the held-out games with ``model`` served by llama.cpp; the episodes."""
+def evaluate(root: Path, name: str, model: Path, config: RolloutConfig, threads: int, label: str) -> list[Episode]:
+    """Play the held-out games with ``model`` (``label`` names its run folder) served by llama.cpp; the episodes."""
     from hdbench.endpoint import LocalServer
 
     # A fixed port per model and seed: the endpoint URL is part of a run's identity, so a rerun resumes its run.
@@ -174,7 +194,7 @@ def evaluate(root: Path, name: str, model: Path, config: RolloutConfig, threads:
         played = config.model_copy(update=dict(base_url=server.base_url, model=server.model_name, engine="llama.cpp",
                                                name=f"bench/student-eval-{name}"))
         start = time.perf_counter()
-        summary = rollout(played, root / "runs" / f"{name}-a{config.attempts}-s{config.max_steps}{f'-seed{config.seed}' if config.seed else ''}", progress=False)
+        summary = rollout(played, root / "runs" / f"{label}-a{config.attempts}-s{config.max_steps}{f'-seed{config.seed}' if config.seed else ''}", progress=False)
         log.info("%s: %d/%d won in %.0fs", name, summary.successes, summary.planned, time.perf_counter() - start)
     return open_release(summary.release).read("trajectories", "train")
 
@@ -199,6 +219,8 @@ def main() -> None:
     parser.add_argument("--eval-seed", type=int, default=0, help="sampling seed of the evaluation runs")
     parser.add_argument("--max-steps", type=int, default=20)
     parser.add_argument("--recipe", default="cpu")
+    parser.add_argument("--demos", choices=sorted(DEMONSTRATORS), default="searching",
+                        help="which expert demonstrates: searching (finds before it takes) or planner (straight paths)")
     parser.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE", help="recipe overrides")
     parser.add_argument("--threads", type=int, default=os.cpu_count(),
                         help="server threads (1 on a machine others are loading: threads then never wait on each other)")
@@ -213,20 +235,22 @@ def main() -> None:
     config = RolloutConfig(env="alfworld", games=str(heldout), split="train", attempts=args.attempts, seed=args.eval_seed,
                            max_steps=args.max_steps, prompt=str(PROMPT), env_workers="thread", **EVAL_SETTINGS)
     base = resolve_base_model("embedded")
-    release = sft_release(args.out, train, config, base)
+    release = sft_release(args.out, train, config, base, args.demos)
+    suffix = "" if args.demos == "searching" else f"-{args.demos}"
     overrides = dict(item.split("=", 1) for item in args.set)
     results: dict = {}
     if "student" in args.models or args.skip_eval:  # ``--models base`` evaluates the base alone
-        merged, training = student(args.out, release, base, args.recipe, overrides)
+        merged, training = student(args.out, release, base, args.recipe, overrides, suffix)
         m = training["metrics"]
         print(f"training: {m['steps']} steps, {m['train_runtime_s']:.0f} s, {m['tokens_per_s']:.1f} tokens/s, peak "
               f"{m['peak_memory_mb']:,.0f} MiB, loss {m['first_loss']:.3f} -> {m['final_loss']:.3f}", flush=True)
         results = {"training": {k: v for k, v in m.items() if k != "log_history"}, "lengths": training["lengths"]}
     if not args.skip_eval:
         models = {"base": lambda: gguf(base, args.out / "gguf" / "base-q8_0.gguf"),
-                  "student": lambda: gguf(merged, args.out / "gguf" / f"student-{args.recipe}-q8_0.gguf")}
-        results["eval"] = [describe(name, evaluate(args.out, name, models[name](), config, args.threads)) for name in args.models]
-    (args.out / f"results-{'-'.join(args.models)}-seed{args.eval_seed}.json").write_text(json.dumps(results, indent=2) + "\n")
+                  "student": lambda: gguf(merged, args.out / "gguf" / f"student-{args.recipe}{suffix}-q8_0.gguf")}
+        labels = {"base": "base", "student": f"student{suffix}"}
+        results["eval"] = [describe(name, evaluate(args.out, name, models[name](), config, args.threads, labels[name])) for name in args.models]
+    (args.out / f"results{suffix}-{'-'.join(args.models)}-seed{args.eval_seed}.json").write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":
