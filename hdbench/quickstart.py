@@ -267,6 +267,10 @@ def _hint_effect(base: Path, teacher_run: Path) -> list[str]:
         metrics = outcome_metrics(episodes)
         tokens = f"{metrics.tokens_per_episode:,.0f}" if metrics.tokens_per_episode is not None else "-"
         lines.append(f"{name}: {metrics.describe()}, {tokens} tokens per episode")
+    given = {e.task_id: tuple(e.hints) for e in open_release(teacher_run).read("teacher", "train")}
+    distinct = sorted({h for hints in given.values() for h in hints})
+    lines.append(f"the teacher's {len(given)} tasks were given {len({*given.values()})} distinct hint sets, "
+                 f"{len(distinct)} distinct hints: " + " | ".join(distinct))
     return lines
 
 

@@ -50,6 +50,7 @@ def test_quickstart_plays_both_envs_and_merges_one_release(tmp_path):
     teacher = result.release.read("teacher", "train")
     assert len(teacher) == 2 and all(e.hints == [HINT] for e in teacher)
     assert (result.stages.report / "report.md").is_file() and "teacher:" in result.release.card
+    assert f"1 distinct hints: {HINT}" in result.release.card  # the card says which hints the teacher was given
     assert result.analyses["outcomes"].height == 5 and not result.release.info.spec.sample
     again = quickstart(tmp_path, options, progress=False)  # resumes: nothing replayed, same release
     assert again.release.content_hash == result.release.content_hash
