@@ -25,6 +25,7 @@ import argparse
 import json
 import logging
 import os
+import shlex
 import time
 from pathlib import Path
 
@@ -52,10 +53,11 @@ def quickstart_runs(folder: Path) -> tuple[Path, Path, Path | None]:
 
 
 def retriever_of(run: Path) -> tuple[str, int] | None:
-    """(retriever, k) of a teacher run, read from its release name (``...-teacher-<retriever>-k<k>``)."""
-    name = manifest_of(run).config.name or ""
-    head, _, k = name.rpartition("-k")
-    return (head.rpartition("-teacher-")[2], int(k)) if "-teacher-" in head and k.isdigit() else None
+    """(retriever, k) of a teacher run, read from the ``hdbench teacher`` command its manifest records."""
+    words = shlex.split(manifest_of(run).command or "")
+    if words[:2] != ["hdbench", "teacher"] or "--retriever" not in words or "--k" not in words:
+        return None
+    return words[words.index("--retriever") + 1], int(words[words.index("--k") + 1])
 
 
 def teacher_runs(folder: Path, base: Path, hints: Path, reused: Path | None, retrievers: list[str], k: int,
@@ -72,7 +74,7 @@ def teacher_runs(folder: Path, base: Path, hints: Path, reused: Path | None, ret
 
     config = manifest_of(base).config
     with LocalServer(threads=threads) as server:
-        played = config.model_copy(update=dict(base_url=server.base_url, model=server.model_name))
+        played = config.model_copy(update=dict(base_url=server.base_url, model=server.model_name, name=None))
         for name in missing:
             start = time.perf_counter()
             summary = teacher(played, hints, runs[name], retriever=name, k=k, progress=False, observations=base)
