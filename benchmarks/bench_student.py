@@ -2,18 +2,18 @@
 
     python benchmarks/bench_student.py [--out /tmp/bench-student] [--train-games 60] [--heldout-games 12]
         [--attempts 2] [--eval-seed 0] [--max-steps 20] [--recipe cpu] [--set field=value ...]
-        [--models base student] [--threads N] [--skip-eval] [--demos searching|planner]
+        [--models base student] [--threads N] [--skip-eval] [--demos planner|searching]
 
 1. Games: ``--train-games`` easy generated train games (pick_and_place_simple and
    look_at_obj_in_light, at most 5 receptacles, seed 0) and ``--heldout-games`` held out (seed 1),
    checked disjoint by content hash.
-2. Demonstrations: the searching expert (``hdbench.envs.alfworld.SearchingExpert``: visits and
-   opens receptacles until it sees what the task names, as an agent must) plays each train game
-   through the runner's ``play_episode``, offered commands narrowed by the same loop guard as the
-   model's; its won episodes are rendered as the act agent would have seen them (the short prompt
-   of ``benchmarks/student/``, admissible commands shown, task restated) into an ``sft`` release
-   (``expert`` source kind; every 10th game to ``validation``). ``--demos planner``: the planner
-   expert's straight paths instead (the earlier measurement; written beside, under ``-planner`` names).
+2. Demonstrations: an expert plays each train game through the runner's ``play_episode``; its won
+   episodes are rendered as the act agent would have seen them (the short prompt of
+   ``benchmarks/student/``, admissible commands shown, task restated) into an ``sft`` release
+   (``expert`` source kind; every 10th game to ``validation``). ``--demos planner`` (default): the
+   planner's straight paths (``PlannerExpert``; releases, students and runs named ``-planner``).
+   ``--demos searching``: ``SearchingExpert``, which visits and opens receptacles until it sees what
+   the task names, offered commands narrowed by the model's loop guard (measured worse: docs/training.md).
 3. Training: ``hdbench.train.train_sft`` with the recipe (default ``cpu``) from the embedded model.
 4. Evaluation: base and student, each exported to GGUF q8_0 by the same converter and served by
    llama.cpp, play the held-out games through the runner with the same settings (act, admissible
@@ -219,7 +219,7 @@ def main() -> None:
     parser.add_argument("--eval-seed", type=int, default=0, help="sampling seed of the evaluation runs")
     parser.add_argument("--max-steps", type=int, default=20)
     parser.add_argument("--recipe", default="cpu")
-    parser.add_argument("--demos", choices=sorted(DEMONSTRATORS), default="searching",
+    parser.add_argument("--demos", choices=sorted(DEMONSTRATORS), default="planner",
                         help="which expert demonstrates: searching (finds before it takes) or planner (straight paths)")
     parser.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE", help="recipe overrides")
     parser.add_argument("--threads", type=int, default=os.cpu_count(),
