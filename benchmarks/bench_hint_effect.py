@@ -84,10 +84,7 @@ def teacher_runs(folder: Path, base: Path, hints: Path, reused: Path | None, ret
 
 def describe(label: str, episodes: list[Episode]) -> dict:
     """One row: success, tokens and errors of ``episodes`` (the one metrics definition)."""
-    m = outcome_metrics(episodes)
-    return {"run": label, "episodes": m.episodes, "errors": m.errors, "successes": m.successes,
-            "judged": m.judged,
-            "success_rate": m.success_rate, "tokens_per_episode": m.tokens_per_episode, "steps_per_episode": m.mean_steps}
+    return {"run": label, **outcome_metrics(episodes).model_dump()}
 
 
 def retrieved(episodes: list[Episode]) -> dict[str, list[str]]:
@@ -102,7 +99,7 @@ def markdown(rows: list[dict], hints: dict[str, dict[str, list[str]]], bank: int
     lines = ["| run | won / episodes | errors | tokens per episode | steps per episode |", "|---|---|---|---|---|"]
     for r in rows:
         tokens = f"{r['tokens_per_episode']:,.0f}" if r["tokens_per_episode"] is not None else "-"
-        steps = f"{r['steps_per_episode']:.1f}" if r["steps_per_episode"] is not None else "-"
+        steps = f"{r['mean_steps']:.1f}" if r["mean_steps"] is not None else "-"
         lines.append(f"| {r['run']} | {r['successes']} / {r['judged']} | {r['errors']} | {tokens} | {steps} |")
     lines += ["", f"Hints retrieved per task (bank of {bank} hints):", ""]
     for name, by_task in hints.items():

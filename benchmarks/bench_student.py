@@ -56,7 +56,6 @@ PROMPT = Path(__file__).parent / "student" / "act-alfworld-short.yaml"
 EVAL_SETTINGS = dict(agent="act", show_admissible=True, constrain=True, avoid_loops=True, remind_task=True,
                      temperature=1.0, max_tokens=32)
 """The quickstart's model settings with the task restated (recorded in every run manifest)."""
-PORTS = {"base": 18631, "student": 18632}
 
 
 # -- 1. games -----------------------------------------------------------------------------------
@@ -138,10 +137,15 @@ def sft_example(episode: Episode, agent, count) -> SFTExample:  # noqa: ANN001
     )
 
 
+def suffix_of(demos: str) -> str:
+    """What the names of a demonstrator's release, student and runs end with (searching, the first
+    measured, has none)."""
+    return "" if demos == "searching" else f"-{demos}"
+
+
 def sft_release(root: Path, train: Path, eval_config: RolloutConfig, tokenizer_dir: Path, demos: str) -> Path:
     """The ``sft`` release of the ``demos`` expert's won demonstrations (written once)."""
-    name = "bench/student-sft" if demos == "searching" else f"bench/student-sft-{demos}"
-    spec = ReleaseSpec(name=name, version="0.1.0", title=f"{demos.capitalize()}-expert demonstrations",
+    spec = ReleaseSpec(name=f"bench/student-sft{suffix_of(demos)}", version="0.1.0", title=f"{demos.capitalize()}-expert demonstrations",
                        summary=f"Behaviour cloning: {demos}-expert episodes on easy generated ALFWorld train games, "
                                "rendered as the act agent sees them.", license="cc0-1.0",
                        provenance="benchmarks/bench_student.py", limitations="Benchmark data.")
@@ -188,9 +192,8 @@ def evaluate(root: Path, name: str, model: Path, config: RolloutConfig, threads:
     """Play the held-out games with ``model`` (``label`` names its run folder) served by llama.cpp; the episodes."""
     from hdbench.endpoint import LocalServer
 
-    # A fixed port per model and seed: the endpoint URL is part of a run's identity, so a rerun resumes its run.
-    port = PORTS[name] + 10 * config.seed
-    with LocalServer(model=model, engine="llama.cpp", threads=threads, port=port) as server:
+    # any free port: where the endpoint listens is not part of a run's identity, so a rerun resumes its run
+    with LocalServer(model=model, engine="llama.cpp", threads=threads) as server:
         played = config.model_copy(update=dict(base_url=server.base_url, model=server.model_name, engine="llama.cpp",
                                                name=f"bench/student-eval-{name}"))
         start = time.perf_counter()
@@ -202,9 +205,8 @@ def evaluate(root: Path, name: str, model: Path, config: RolloutConfig, threads:
 def describe(name: str, episodes: list[Episode]) -> dict:
     """Success and tokens of one model's episodes (the one metrics definition)."""
     metrics = outcome_metrics(episodes)
-    tokens = [e.prompt_tokens + e.completion_tokens for e in episodes]
-    row = {"model": name, "episodes": len(episodes), "successes": sum(e.outcome == Outcome.SUCCESS for e in episodes),
-           "tokens_per_episode": round(sum(tokens) / max(1, len(tokens))), "summary": metrics.describe()}
+    row = {"model": name, "episodes": metrics.episodes, "successes": metrics.successes,
+           "tokens_per_episode": round(metrics.tokens_per_episode or 0), "summary": metrics.describe()}
     print(f"{name:8} {row['successes']:3}/{row['episodes']:<3} won, {row['tokens_per_episode']:7,} tokens/episode; "
           f"{row['summary']}", flush=True)
     return row
@@ -236,7 +238,7 @@ def main() -> None:
                            max_steps=args.max_steps, prompt=str(PROMPT), env_workers="thread", **EVAL_SETTINGS)
     base = resolve_base_model("embedded")
     release = sft_release(args.out, train, config, base, args.demos)
-    suffix = "" if args.demos == "searching" else f"-{args.demos}"
+    suffix = suffix_of(args.demos)
     overrides = dict(item.split("=", 1) for item in args.set)
     results: dict = {}
     if "student" in args.models or args.skip_eval:  # ``--models base`` evaluates the base alone

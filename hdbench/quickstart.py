@@ -261,13 +261,12 @@ def _hint_effect(base: Path, teacher_run: Path) -> list[str]:
     """Base vs teacher on the same games and seeds, by the one metrics definition."""
     from hdbench.analytics import outcome_metrics
 
-    lines = []
-    for name, path, config in (("base", base, "trajectories"), ("teacher", teacher_run, "teacher")):
-        episodes = open_release(path).read(config, "train")
+    lines, taught = [], open_release(teacher_run).read("teacher", "train")
+    for name, episodes in (("base", open_release(base).read("trajectories", "train")), ("teacher", taught)):
         metrics = outcome_metrics(episodes)
         tokens = f"{metrics.tokens_per_episode:,.0f}" if metrics.tokens_per_episode is not None else "-"
         lines.append(f"{name}: {metrics.describe()}, {tokens} tokens per episode")
-    given = {e.task_id: tuple(e.hints) for e in open_release(teacher_run).read("teacher", "train")}
+    given = {e.task_id: tuple(e.hints) for e in taught}
     distinct = sorted({h for hints in given.values() for h in hints})
     lines.append(f"the teacher's {len(given)} tasks were given {len({*given.values()})} distinct hint sets, "
                  f"{len(distinct)} distinct hints: " + " | ".join(distinct))
